@@ -1,0 +1,77 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { bearer, organization as organizationPlugin } from 'better-auth/plugins';
+import type { Bindings } from '../env';
+import type { Db } from '../db/client';
+import { account, invitation, member, organization, rateLimit, session, user, verification } from '../db/schema';
+import { hashPassword, verifyPassword } from './password';
+
+/** Used only when BETTER_AUTH_SECRET is not configured (local development and tests). */
+const DEVELOPMENT_SECRET = 'shanhai-local-development-secret-not-for-production-0000';
+
+/**
+ * Better Auth for one request: e-mail + password, sessions by HTTP-only cookie for pages, bearer tokens
+ * for API clients, organisations (institutions and cooperatives) with Shanhai's own columns.
+ */
+export function createAuth(env: Bindings, db: Db) {
+  return betterAuth({
+    appName: 'Shanhai',
+    baseURL: env.APP_URL,
+    basePath: '/api/auth',
+    secret: env.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
+    trustedOrigins: [env.APP_URL],
+    database: drizzleAdapter(db, {
+      provider: 'sqlite',
+      schema: { user, session, account, verification, organization, member, invitation, rateLimit },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      password: { hash: hashPassword, verify: verifyPassword },
+    },
+    user: {
+      additionalFields: {
+        platformRole: { type: 'string', required: false, defaultValue: 'user', input: false },
+        phone: { type: 'string', required: false },
+        locale: { type: 'string', required: false, defaultValue: 'zh' },
+      },
+    },
+    session: {
+      expiresIn: 60 * 60 * 24 * 7,
+      updateAge: 60 * 60 * 24,
+    },
+    // Counted in D1 (table rate_limit) so every isolate shares the limit. Enabled explicitly: workerd
+    // has no NODE_ENV, so Better Auth's production default would leave it off.
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 100,
+      customRules: {
+        '/sign-in/email': { window: 60, max: 5 },
+        '/sign-up/email': { window: 60, max: 3 },
+      },
+    },
+    advanced: {
+      useSecureCookies: env.APP_URL.startsWith('https://'),
+      cookiePrefix: 'shanhai',
+      ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] },
+    },
+    plugins: [
+      bearer(),
+      organizationPlugin({
+        schema: {
+          organization: {
+            additionalFields: {
+              kind: { type: 'string', required: true, input: true },
+              status: { type: 'string', required: false, defaultValue: 'pending', input: false },
+            },
+          },
+        },
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,78 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import { resolveActor } from './accounts/actor';
+import { createAuth } from './accounts/auth';
+import { countingD1, createDb } from './db/client';
+import type { AppEnv } from './env';
+import { AppError, handleError, problemResponse } from './lib/errors';
+import { isLocale } from './lib/i18n';
+import { createRouter } from './lib/router';
+
+const provideDb = createMiddleware<AppEnv>(async (c, next) => {
+  const counter = { queries: 0 };
+  c.set('queryCounter', counter);
+  const bench = c.env.BENCH_MODE === '1';
+  c.set('db', createDb(bench ? countingD1(c.env.DB, counter) : c.env.DB));
+  await next();
+  if (bench) c.header('x-d1-queries', String(counter.queries));
+});
+
+/** Chinese by default; `?lang=en` switches and is remembered in a cookie. */
+const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
+  const requested = c.req.query('lang');
+  if (isLocale(requested)) {
+    setCookie(c, 'lang', requested, { path: '/', maxAge: 60 * 60 * 24 * 365, sameSite: 'Lax' });
+    c.set('locale', requested);
+  } else {
+    const remembered = getCookie(c, 'lang');
+    c.set('locale', isLocale(remembered) ? remembered : 'zh');
+  }
+  await next();
+});
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'", 'https://checkout.stripe.com'],
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('*', provideDb, chooseLocale, resolveActor);
+
+  // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(c.req.raw));
+
+  // The floor route for benchmarks: no database, no rendering.
+  app.get('/healthz', (c) => c.text('ok'));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Shanhai API',
+      version: '1.0.0',
+      description:
+        'Marketplace for consumption-based assistance (消费帮扶) between Shanghai districts and their paired counties. Money is integer fen; errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: '/' }],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
+
+  app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

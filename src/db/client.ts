@@ -1,0 +1,35 @@
+import { drizzle } from 'drizzle-orm/d1';
+import * as schema from './schema';
+
+export type Db = ReturnType<typeof createDb>;
+
+export function createDb(d1: D1Database) {
+  return drizzle(d1, { schema, casing: 'snake_case' });
+}
+
+/**
+ * Wraps a D1 binding so every statement it prepares is counted; used in bench mode to expose
+ * D1 queries per request (`x-d1-queries`). A batch counts each of its statements.
+ */
+export function countingD1(d1: D1Database, counter: { queries: number }): D1Database {
+  return new Proxy(d1, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (query: string) => {
+          counter.queries += 1;
+          return target.prepare(query);
+        };
+      }
+      if (prop === 'exec') {
+        return (query: string) => {
+          counter.queries += 1;
+          return target.exec(query);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+export { schema };

@@ -1,0 +1,15 @@
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import('../src/index');
+  }
+  interface Env {
+    DB: D1Database;
+    PHOTOS: R2Bucket;
+    APP_URL: string;
+    BETTER_AUTH_SECRET?: string;
+    STRIPE_SECRET_KEY?: string;
+    STRIPE_WEBHOOK_SECRET?: string;
+    BENCH_MODE?: string;
+    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+  }
+}
