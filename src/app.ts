@@ -1,5 +1,6 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { resolveActor } from './accounts/actor';
@@ -48,6 +49,13 @@ export function createApp() {
         formAction: ["'self'", 'https://checkout.stripe.com'],
       },
       crossOriginEmbedderPolicy: false,
+    }),
+  );
+  // Cookie-authenticated form posts must come from our own origin (Origin / Sec-Fetch-Site checked).
+  app.use(
+    '*',
+    csrf({
+      origin: (origin, c) => origin === new URL(c.req.url).origin || origin === new URL(c.env.APP_URL).origin,
     }),
   );
   app.use('*', provideDb, chooseLocale, resolveActor);
