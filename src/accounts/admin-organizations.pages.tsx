@@ -7,6 +7,7 @@ import { AdminNav } from '../views/admin-nav';
 import { creditTermsSchema } from './accounts.schemas';
 import { kindLabel, statusLabel, t } from './accounts.i18n';
 import { ErrorNotice, formFields, formInput, pageErrorHandler, pageStatus, parseWith, renderPage } from './pages.support';
+import { countyOptions } from './places';
 import { isBuyerKind, requireAdmin } from './policy';
 import * as verification from './verification.service';
 
@@ -22,7 +23,11 @@ async function renderAdminOrganizations(c: Context<AppEnv>, error?: AppError) {
   const actor = requireAdmin(c);
   const status = isStatus(c.req.query('status')) ? (c.req.query('status') as OrganizationStatus) : undefined;
   const cursor = c.req.query('cursor') || undefined;
-  const page = await verification.listOrganizationsForAdmin(c.var.db, actor, { status, limit: 50, cursor });
+  const [page, countyList] = await Promise.all([
+    verification.listOrganizationsForAdmin(c.var.db, actor, { status, limit: 50, cursor }),
+    countyOptions(c.var.db, locale),
+  ]);
+  const countyName = (id: string | null) => countyList.find((x) => x.id === id)?.label ?? id ?? m.none;
   const back = `/admin/organizations${status ? `?status=${status}` : ''}`;
   const filterHref = (s?: OrganizationStatus) => (s ? `/admin/organizations?status=${s}` : '/admin/organizations');
   return renderPage(
@@ -63,13 +68,13 @@ async function renderAdminOrganizations(c: Context<AppEnv>, error?: AppError) {
                     {kindLabel(locale, org.kind)} · {m.createdAt} {org.createdAt.slice(0, 10)}
                   </span>
                 </td>
-                <td>
+                <td style="white-space:nowrap">
                   <span class={`badge${org.status === 'verified' ? '' : org.status === 'pending' ? ' warn' : ' bad'}`}>{statusLabel(locale, org.status)}</span>
                 </td>
                 <td>
                   {org.kind === 'cooperative' ? (
                     <span>
-                      {m.county}: {org.countyId ?? m.none}
+                      {m.county}: {countyName(org.countyId)}
                       <br />
                       {m.certificationNo}: {org.certificationNo ?? m.none}
                     </span>

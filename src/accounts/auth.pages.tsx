@@ -14,6 +14,8 @@ async function authErrorCode(res: Response): Promise<string | undefined> {
   }
 }
 
+const FULL_WIDTH = 'width:100%';
+
 type FormState = { error?: string; email?: string; name?: string; next: string };
 
 function SignInForm({ m, state }: { m: ReturnType<typeof t>; state: FormState }) {
@@ -27,10 +29,14 @@ function SignInForm({ m, state }: { m: ReturnType<typeof t>; state: FormState })
       ) : null}
       <form method="post" action="/sign-in" class="stack">
         <input type="hidden" name="next" value={state.next} />
-        <label for="email">{m.email}</label>
-        <input id="email" name="email" type="email" autocomplete="email" required value={state.email ?? ''} />
-        <label for="password">{m.password}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <div>
+          <label for="email">{m.email}</label>
+          <input id="email" name="email" type="email" autocomplete="email" required value={state.email ?? ''} style={FULL_WIDTH} />
+        </div>
+        <div>
+          <label for="password">{m.password}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required style={FULL_WIDTH} />
+        </div>
         <button type="submit">{m.signIn}</button>
       </form>
       <p>
@@ -51,14 +57,20 @@ function SignUpForm({ m, state }: { m: ReturnType<typeof t>; state: FormState })
       ) : null}
       <form method="post" action="/sign-up" class="stack">
         <input type="hidden" name="next" value={state.next} />
-        <label for="name">{m.name}</label>
-        <input id="name" name="name" autocomplete="name" required maxlength={100} value={state.name ?? ''} />
-        <label for="email">{m.email}</label>
-        <input id="email" name="email" type="email" autocomplete="email" required value={state.email ?? ''} />
-        <label for="password">
-          {m.password} <span class="muted">({m.passwordHint})</span>
-        </label>
-        <input id="password" name="password" type="password" autocomplete="new-password" required minlength={8} maxlength={128} />
+        <div>
+          <label for="name">{m.name}</label>
+          <input id="name" name="name" autocomplete="name" required maxlength={100} value={state.name ?? ''} style={FULL_WIDTH} />
+        </div>
+        <div>
+          <label for="email">{m.email}</label>
+          <input id="email" name="email" type="email" autocomplete="email" required value={state.email ?? ''} style={FULL_WIDTH} />
+        </div>
+        <div>
+          <label for="password">
+            {m.password} <span class="muted">({m.passwordHint})</span>
+          </label>
+          <input id="password" name="password" type="password" autocomplete="new-password" required minlength={8} maxlength={128} style={FULL_WIDTH} />
+        </div>
         <button type="submit">{m.signUp}</button>
       </form>
       <p>

@@ -1,11 +1,7 @@
-import { asc } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import type { Db } from '../db/client';
-import { counties, districts } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
-import { localized } from '../lib/i18n';
 import { formatFen } from '../lib/money';
 import {
   createInvitationSchema,
@@ -20,6 +16,7 @@ import * as deliveryLocations from './delivery-locations.service';
 import * as invitations from './invitations.service';
 import * as members from './members.service';
 import * as organizations from './organizations.service';
+import { countyOptions, districtOptions, type Option } from './places';
 import { ErrorNotice, formFields, formInput, pageErrorHandler, pageStatus, parseWith, renderPage } from './pages.support';
 import {
   CREATABLE_KINDS,
@@ -36,20 +33,6 @@ import {
 /** Pages to create an organisation and to run one: profile, members and roles, invitations, delivery locations. */
 
 type Messages = ReturnType<typeof t>;
-type Option = { id: string; label: string };
-
-async function districtOptions(db: Db, locale: Locale): Promise<Option[]> {
-  const rows = await db.select({ id: districts.id, nameZh: districts.nameZh, nameEn: districts.nameEn }).from(districts).orderBy(asc(districts.sortOrder));
-  return rows.map((r) => ({ id: r.id, label: localized(r, 'name', locale) }));
-}
-
-async function countyOptions(db: Db, locale: Locale): Promise<Option[]> {
-  const rows = await db
-    .select({ id: counties.id, nameZh: counties.nameZh, nameEn: counties.nameEn, prefectureZh: counties.prefectureZh, prefectureEn: counties.prefectureEn })
-    .from(counties)
-    .orderBy(asc(counties.prefectureZh), asc(counties.nameZh));
-  return rows.map((r) => ({ id: r.id, label: `${localized(r, 'prefecture', locale)} · ${localized(r, 'name', locale)}` }));
-}
 
 function Select({ id, name, options, value, placeholder, required }: { id: string; name: string; options: Option[]; value?: string | null; placeholder: string; required?: boolean }) {
   return (
@@ -72,6 +55,9 @@ function Field({ id, label, children }: { id: string; label: string; children: u
     </div>
   );
 }
+
+const invitationStatusLabel = (m: Messages, status: string) =>
+  status === 'accepted' ? m.invitationStatusAccepted : status === 'canceled' ? m.invitationStatusCanceled : m.invitationStatusPending;
 
 const fenToYuanText = (fen: number | null | undefined) => (fen === null || fen === undefined ? '' : (fen / 100).toFixed(2));
 
@@ -135,7 +121,7 @@ async function renderNewOrganization(c: Context<AppEnv>, values: Record<string, 
         <Field id="contactPhone" label={m.contactPhone}>
           <input id="contactPhone" name="contactPhone" type="tel" value={values.contactPhone ?? ''} />
         </Field>
-        <fieldset class="stack">
+        <fieldset class="stack" style="min-width:0">
           <legend>
             {kindLabel(c.var.locale, 'canteen')} / {kindLabel(c.var.locale, 'enterprise')} / {kindLabel(c.var.locale, 'showroom')}
           </legend>
@@ -155,7 +141,7 @@ async function renderNewOrganization(c: Context<AppEnv>, values: Record<string, 
             <input id="pickupAddress" name="pickupAddress" maxlength={300} value={values.pickupAddress ?? ''} />
           </Field>
         </fieldset>
-        <fieldset class="stack">
+        <fieldset class="stack" style="min-width:0">
           <legend>{kindLabel(c.var.locale, 'cooperative')}</legend>
           <Field id="countyId" label={m.county}>
             <Select id="countyId" name="countyId" options={countyList} value={values.countyId} placeholder={m.choose} />
@@ -186,11 +172,12 @@ async function renderOrganization(c: Context<AppEnv>, id: string, state: PageSta
   const buyer = isBuyerKind(org.kind);
   const canManage = actor.isAdmin || membership?.role === 'owner';
   const canPurchase = buyer && (actor.isAdmin || (membership !== null && (PURCHASING_ROLES as readonly string[]).includes(membership.role)));
-  const [memberPage, invitationPage, locationPage, districtList] = await Promise.all([
+  const [memberPage, invitationPage, locationPage, districtList, countyList] = await Promise.all([
     members.listMembers(c.var.db, id, { limit: 100 }),
     canManage ? invitations.listInvitations(c.var.db, c.env.APP_URL, id, { limit: 50 }) : null,
     canPurchase ? deliveryLocations.listLocations(c.var.db, id, { limit: 100 }) : null,
     districtOptions(c.var.db, locale),
+    org.kind === 'cooperative' ? countyOptions(c.var.db, locale) : [],
   ]);
   const view = organizations.organizationView(org, actor);
   const roles = rolesForKind(org.kind);
@@ -229,7 +216,7 @@ async function renderOrganization(c: Context<AppEnv>, id: string, state: PageSta
           <dt>{m.contactPhone}</dt>
           <dd>{org.contactPhone ?? m.none}</dd>
           <dt>{org.kind === 'cooperative' ? m.county : m.district}</dt>
-          <dd>{org.kind === 'cooperative' ? (org.countyId ?? m.none) : districtName(org.districtId)}</dd>
+          <dd>{org.kind === 'cooperative' ? (countyList.find((x) => x.id === org.countyId)?.label ?? org.countyId ?? m.none) : districtName(org.districtId)}</dd>
           {org.kind === 'cooperative' ? (
             <>
               <dt>{m.certificationNo}</dt>
@@ -307,77 +294,62 @@ async function renderOrganization(c: Context<AppEnv>, id: string, state: PageSta
         ) : null}
       </section>
 
-      <section class="card" id="members">
+      <section class="card stack" id="members">
         <h2>{m.members}</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{m.name}</th>
-                <th scope="col">{m.email}</th>
-                <th scope="col">{m.role}</th>
-                {buyer ? <th scope="col">{m.perOrderLimit}</th> : null}
-                <th scope="col">{m.joined}</th>
-                {canManage ? <th scope="col"></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {memberPage.items.map((mem) => (
-                <tr>
-                  <td>{mem.name}</td>
-                  <td>{mem.email}</td>
-                  <td>
-                    {canManage ? (
-                      <form method="post" action={`${base}/members/${mem.id}`} class="inline" id={`member-${mem.id}`}>
-                        <label class="muted" for={`role-${mem.id}`}>
-                          {m.role}
-                        </label>
-                        <select id={`role-${mem.id}`} name="role">
-                          {roles.map((r) => (
-                            <option value={r} selected={r === mem.role}>
-                              {roleLabel(locale, r)}
-                            </option>
-                          ))}
-                        </select>
-                        {buyer ? (
-                          <>
-                            <label class="muted" for={`limit-${mem.id}`}>
-                              {m.perOrderLimit}
-                            </label>
-                            <input id={`limit-${mem.id}`} name="perOrderLimitYuan" inputmode="decimal" size={10} placeholder={m.noLimit} value={fenToYuanText(mem.perOrderLimitFen)} />
-                          </>
-                        ) : null}
-                        <button type="submit" class="secondary">
-                          {m.change}
-                        </button>
-                      </form>
-                    ) : (
-                      roleLabel(locale, mem.role)
-                    )}
-                  </td>
-                  {buyer ? <td>{mem.role === 'purchaser' && mem.perOrderLimitFen !== null ? formatFen(mem.perOrderLimitFen) : m.noLimit}</td> : null}
-                  <td>{mem.joinedAt.slice(0, 10)}</td>
-                  {canManage ? (
-                    <td>
-                      <form method="post" action={`${base}/members/${mem.id}/remove`}>
-                        <button type="submit" class="danger">
-                          {mem.userId === actor.userId ? m.leave : m.remove}
-                        </button>
-                      </form>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {!canManage && membership ? (
-          <form method="post" action={`${base}/members/${memberPage.items.find((x) => x.userId === actor.userId)?.id ?? ''}/remove`}>
-            <button type="submit" class="secondary">
-              {m.leave}
-            </button>
-          </form>
-        ) : null}
+        <ul class="stack" style="list-style:none;padding:0;margin:0">
+          {memberPage.items.map((mem) => (
+            <li class="card stack">
+              <p style="margin:0">
+                <strong>{mem.name}</strong> <span class="badge">{roleLabel(locale, mem.role)}</span>
+                {buyer && mem.role === 'purchaser' ? (
+                  <span class="muted">
+                    {' '}
+                    · {m.perOrderLimit}: {mem.perOrderLimitFen === null ? m.noLimit : formatFen(mem.perOrderLimitFen)}
+                  </span>
+                ) : null}
+              </p>
+              <p class="muted" style="margin:0">
+                {mem.email} · {m.joined} {mem.joinedAt.slice(0, 10)}
+              </p>
+              {canManage ? (
+                <div class="row">
+                  <form method="post" action={`${base}/members/${mem.id}`} class="inline">
+                    <div>
+                      <label for={`role-${mem.id}`}>{m.role}</label>
+                      <select id={`role-${mem.id}`} name="role">
+                        {roles.map((r) => (
+                          <option value={r} selected={r === mem.role}>
+                            {roleLabel(locale, r)}
+                          </option>
+                        ))}
+                      </select>
+                    </div>
+                    {buyer ? (
+                      <div>
+                        <label for={`limit-${mem.id}`}>{m.perOrderLimit}</label>
+                        <input id={`limit-${mem.id}`} name="perOrderLimitYuan" inputmode="decimal" size={10} placeholder={m.noLimit} value={fenToYuanText(mem.perOrderLimitFen)} />
+                      </div>
+                    ) : null}
+                    <button type="submit" class="secondary">
+                      {m.change}
+                    </button>
+                  </form>
+                  <form method="post" action={`${base}/members/${mem.id}/remove`}>
+                    <button type="submit" class="danger">
+                      {mem.userId === actor.userId ? m.leave : m.remove}
+                    </button>
+                  </form>
+                </div>
+              ) : mem.userId === actor.userId ? (
+                <form method="post" action={`${base}/members/${mem.id}/remove`}>
+                  <button type="submit" class="secondary">
+                    {m.leave}
+                  </button>
+                </form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
       </section>
 
       {invitationPage ? (
@@ -399,53 +371,37 @@ async function renderOrganization(c: Context<AppEnv>, id: string, state: PageSta
             </Field>
             <button type="submit">{m.invite}</button>
           </form>
-          {invitationPage.items.length === 0 ? (
-            <p class="muted">{m.noInvitations}</p>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.email}</th>
-                    <th scope="col">{m.role}</th>
-                    <th scope="col">{m.status}</th>
-                    <th scope="col">{m.link}</th>
-                    <th scope="col">{m.expires}</th>
-                    <th scope="col"></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {invitationPage.items.map((inv) => (
-                    <tr>
-                      <td>{inv.email}</td>
-                      <td>{roleLabel(locale, inv.role)}</td>
-                      <td>{inv.expired ? m.expired : inv.status}</td>
-                      <td>
-                        {inv.status === 'pending' && !inv.expired ? (
-                          <span class="row">
-                            <input readonly value={inv.link} aria-label={`${m.link} ${inv.email}`} size={28} />
-                            <button type="button" class="secondary" onclick="navigator.clipboard.writeText(this.previousElementSibling.value)">
-                              {m.copy}
-                            </button>
-                          </span>
-                        ) : null}
-                      </td>
-                      <td>{inv.expiresAt.slice(0, 10)}</td>
-                      <td>
-                        {inv.status === 'pending' ? (
-                          <form method="post" action={`${base}/invitations/${inv.id}/cancel`}>
-                            <button type="submit" class="secondary">
-                              {m.withdraw}
-                            </button>
-                          </form>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          {invitationPage.items.length === 0 ? <p class="muted">{m.noInvitations}</p> : null}
+          <ul class="stack" style="list-style:none;padding:0;margin:0">
+            {invitationPage.items.map((inv) => (
+              <li class="card stack">
+                <p style="margin:0">
+                  <strong>{inv.email}</strong> <span class="badge">{roleLabel(locale, inv.role)}</span>{' '}
+                  <span class={`badge${inv.status === 'pending' && !inv.expired ? ' warn' : ''}`}>{inv.expired ? m.expired : invitationStatusLabel(m, inv.status)}</span>
+                </p>
+                <p class="muted" style="margin:0">
+                  {m.expires} {inv.expiresAt.slice(0, 10)}
+                </p>
+                {inv.status === 'pending' ? (
+                  <div class="row">
+                    {inv.expired ? null : (
+                      <>
+                        <input readonly value={inv.link} aria-label={`${m.link}: ${inv.email}`} style="flex:1 1 220px;min-width:0" />
+                        <button type="button" class="secondary" onclick="navigator.clipboard.writeText(this.previousElementSibling.value)">
+                          {m.copy}
+                        </button>
+                      </>
+                    )}
+                    <form method="post" action={`${base}/invitations/${inv.id}/cancel`}>
+                      <button type="submit" class="secondary">
+                        {m.withdraw}
+                      </button>
+                    </form>
+                  </div>
+                ) : null}
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
 
