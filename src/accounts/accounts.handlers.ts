@@ -23,7 +23,7 @@ export const me: Handler<typeof routes.me> = (c) => {
   return c.json(
     {
       user: { id: actor.userId, email: actor.email, name: actor.name, isAdmin: actor.isAdmin },
-      memberships: actor.memberships.map(({ countyId: _county, ...m }) => m),
+      memberships: actor.memberships,
     },
     200,
   );

@@ -222,6 +222,7 @@ export const meSchema = z
         kind: z.enum(ORGANIZATION_KINDS),
         status: z.enum(ORGANIZATION_STATUSES),
         role: z.enum(MEMBER_ROLES),
+        countyId: z.string().nullable().openapi({ description: 'Cooperatives: their county' }),
         perOrderLimitFen: z.number().int().nullable(),
       }),
     ),

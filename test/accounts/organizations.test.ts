@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callJson, demoToken, newUser } from '../helpers/http';
+import { call, callJson, demoToken, newUser } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 import { createDb } from '../../src/db/client';
 import { removeMember, updateMember } from '../../src/accounts/members.service';
@@ -26,7 +26,7 @@ describe('creating an organisation', () => {
     const me = await callJson('/api/v1/me', { token: founder.token });
     expect(me.status).toBe(200);
     expect(me.body.memberships).toEqual([
-      { organizationId: org.id, organizationName: '闵行区机关食堂', kind: 'canteen', status: 'pending', role: 'owner', perOrderLimitFen: null },
+      { organizationId: org.id, organizationName: '闵行区机关食堂', kind: 'canteen', status: 'pending', role: 'owner', countyId: null, perOrderLimitFen: null },
     ]);
   });
 
@@ -57,6 +57,17 @@ describe('creating an organisation', () => {
     expect(res.body.errors.map((e: { path: string }) => e.path).join(' ')).toContain(path);
     const owned = await env.DB.prepare('SELECT count(*) AS n FROM member WHERE user_id = ?').bind(founder.id).first<{ n: number }>();
     expect(owned!.n).toBe(0);
+  });
+
+  it('Should answer malformed JSON and a wrong content type with a 4xx problem, not a 500', async () => {
+    const founder = await newUser();
+    const broken = await call('/api/v1/organizations', { method: 'POST', token: founder.token, headers: { 'content-type': 'application/json' }, body: '{"kind": "canteen",' });
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get('content-type')).toContain('application/problem+json');
+    const xml = await call('/api/v1/organizations', { method: 'POST', token: founder.token, headers: { 'content-type': 'application/xml' }, body: '<org/>' });
+    expect(xml.status).toBe(415);
+    const huge = await callJson('/api/v1/organizations', { method: 'POST', token: founder.token, json: { kind: 'canteen', name: '食'.repeat(5000) } });
+    expect(huge.status).toBe(400);
   });
 
   it('Should ask a guest to sign in before looking at the body', async () => {
