@@ -3,6 +3,8 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
+import { accountsApi } from './accounts/accounts.api';
+import { accountsPages } from './accounts/accounts.pages';
 import { resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
 import { countingD1, createDb } from './db/client';
@@ -77,6 +79,9 @@ export function createApp() {
     servers: [{ url: '/' }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
+
+  app.route('/api/v1', accountsApi);
+  app.route('/', accountsPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
