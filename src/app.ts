@@ -10,6 +10,8 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
+import { cooperativesApi } from './cooperatives/cooperatives.api';
+import { photoPages } from './cooperatives/photos.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -77,6 +79,10 @@ export function createApp() {
     servers: [{ url: '/' }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
+
+  // Cooperative portal. Its API goes before the catalog's so GET /products/export is not read as a product id.
+  app.route('/api/v1', cooperativesApi);
+  app.route('/', photoPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
