@@ -12,6 +12,7 @@ import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives/cooperatives.api';
 import { photoPages } from './cooperatives/photos.pages';
+import { fulfilmentApi } from './fulfilment/fulfilment.api';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -82,6 +83,7 @@ export function createApp() {
 
   // Cooperative portal. Its API goes before the catalog's so GET /products/export is not read as a product id.
   app.route('/api/v1', cooperativesApi);
+  app.route('/api/v1', fulfilmentApi);
   app.route('/', photoPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
