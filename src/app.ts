@@ -13,6 +13,7 @@ import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives/cooperatives.api';
 import { photoPages } from './cooperatives/photos.pages';
 import { fulfilmentApi } from './fulfilment/fulfilment.api';
+import { settlementsApi } from './settlements/settlements.api';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -84,6 +85,7 @@ export function createApp() {
   // Cooperative portal. Its API goes before the catalog's so GET /products/export is not read as a product id.
   app.route('/api/v1', cooperativesApi);
   app.route('/api/v1', fulfilmentApi);
+  app.route('/api/v1', settlementsApi);
   app.route('/', photoPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));

@@ -2,11 +2,12 @@ import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import { z } from '@hono/zod-openapi';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
-import { orders, organization, platformSettings, shipmentItems, shipments, type DeliveryMethod, type ShipmentStatus } from '../db/schema';
+import { orders, organization, shipmentItems, shipments, type DeliveryMethod, type ShipmentStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { DAY_MS } from '../lib/time';
+import { getSettings } from '../settlements/settings.service';
 
 /**
  * A cooperative's fulfilment: pending → accepted → shipped → delivered. Every move is a conditional
@@ -193,19 +194,13 @@ export async function requireReceiver(db: Db, actor: Actor | null, shipment: Shi
   throw new AppError('not_found', `Shipment ${shipment.id} not found`);
 }
 
-export async function receiptAssumedAfterDays(db: Db): Promise<number> {
-  const [row] = await db.select().from(platformSettings).where(eq(platformSettings.key, 'receiptAssumedAfterDays'));
-  const days = Number(row?.value ?? 7);
-  return Number.isInteger(days) && days > 0 ? days : 7;
-}
-
 /**
  * Cron job: a shipment shipped `receiptAssumedAfterDays` ago without a confirmation is taken as
  * delivered. Each update is conditional on `shipped`, so a concurrent confirmation or a second run
  * changes nothing; batches are bounded so one tick stays within the CPU limit.
  */
 export async function assumeReceipts(db: Db, now: number, batchSize = 100): Promise<number> {
-  const days = await receiptAssumedAfterDays(db);
+  const days = (await getSettings(db)).receiptAssumedAfterDays;
   const due = await db
     .select({ id: shipments.id, orderId: shipments.orderId })
     .from(shipments)

@@ -75,7 +75,7 @@ describe('the shipment state machine', () => {
   it('Should fulfil a two-cooperative order only when the last shipment is delivered', async () => {
     const order = await createOrder({ parts: [{ lines: [{ productId: HAM, quantity: 1 }] }, { lines: [{ productId: riceProduct, quantity: 1 }] }] });
     const [a, b] = order.shipmentIds;
-    for (const [id, token] of [[a, staffA], [b, staffB]] as const) {
+    for (const [id, token] of [[a!, staffA], [b!, staffB]] as const) {
       await post(`/api/v1/shipments/${id}/accept`, token);
       await post(`/api/v1/shipments/${id}/ship`, token, { carrier: '中通快递', trackingNumber: `ZTO-${id.slice(-6)}` });
     }
