@@ -12,6 +12,7 @@ import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives/cooperatives.api';
 import { photoPages } from './cooperatives/photos.pages';
+import { cooperativePages } from './cooperatives/cooperatives.pages';
 import { fulfilmentApi } from './fulfilment/fulfilment.api';
 import { settlementsApi } from './settlements/settlements.api';
 
@@ -87,6 +88,7 @@ export function createApp() {
   app.route('/api/v1', fulfilmentApi);
   app.route('/api/v1', settlementsApi);
   app.route('/', photoPages);
+  app.route('/', cooperativePages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
