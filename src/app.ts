@@ -14,7 +14,9 @@ import { cooperativesApi } from './cooperatives/cooperatives.api';
 import { photoPages } from './cooperatives/photos.pages';
 import { cooperativePages } from './cooperatives/cooperatives.pages';
 import { fulfilmentApi } from './fulfilment/fulfilment.api';
+import { fulfilmentPages } from './fulfilment/fulfilment.pages';
 import { settlementsApi } from './settlements/settlements.api';
+import { settlementPages } from './settlements/settlements.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -89,6 +91,8 @@ export function createApp() {
   app.route('/api/v1', settlementsApi);
   app.route('/', photoPages);
   app.route('/', cooperativePages);
+  app.route('/', fulfilmentPages);
+  app.route('/', settlementPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
