@@ -165,8 +165,8 @@ function Input({ name, label, values, type = 'text', required, hint, attrs }: { 
 
 function ProductFields({ values, locale, isNew, canPublish }: { values: FormValues; locale: Locale; isNew: boolean; canPublish: boolean }) {
   const m = t(locale);
-  const decimal = { inputmode: 'decimal', pattern: '\\d+(\\.\\d{1,2})?' };
-  const numeric = { inputmode: 'numeric', pattern: '\\d+' };
+  const decimal = { inputmode: 'decimal', pattern: '\\d+(\\.\\d{1,2})?', size: '9' };
+  const numeric = { inputmode: 'numeric', pattern: '\\d+', size: '7' };
   return (
     <div class="stack">
       {isNew ? <Input name="sku" label={m.sku} values={values} hint={m.skuHint} /> : null}
