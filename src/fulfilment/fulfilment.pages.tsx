@@ -31,7 +31,7 @@ const t = messages({
     accept: '接单', doShip: '发货', deliver: '确认送达', carrier: '承运商', tracking: '运单号', packingSlip: '装箱单', none: '没有符合条件的发货单。',
     order: '订单', groupBuy: '团购', shipTo: '收货地址', pickupAt: '自提点', total: '金额', created: '下单时间', next: '下一页',
     slipTitle: '装箱单', sku: '货号', product: '商品', qty: '数量', checked: '已核对', print: '打印', packedBy: '装箱人', date: '日期', from_: '发货方',
-    done: '已更新',
+    done: '已更新', collector: '提货人',
   },
   en: {
     title: 'Shipments', status: 'Status', method: 'Delivery', from: 'From', to: 'To', filter: 'Filter', all: 'All',
@@ -39,7 +39,7 @@ const t = messages({
     accept: 'Accept', doShip: 'Ship', deliver: 'Mark delivered', carrier: 'Carrier', tracking: 'Tracking number', packingSlip: 'Packing slip', none: 'No shipments match.',
     order: 'Order', groupBuy: 'Group buy', shipTo: 'Ship to', pickupAt: 'Pickup point', total: 'Amount', created: 'Ordered', next: 'Next page',
     slipTitle: 'Packing slip', sku: 'SKU', product: 'Product', qty: 'Qty', checked: 'Checked', print: 'Print', packedBy: 'Packed by', date: 'Date', from_: 'From',
-    done: 'Updated',
+    done: 'Updated', collector: 'Collected by',
   },
 });
 
@@ -264,6 +264,7 @@ fulfilmentPages.get(
     const items = (await service.itemsOf(c.var.db, [shipment.id])).get(shipment.id) ?? [];
     const view = service.shipmentView(shipment, items);
     const pickups = await service.pickupNames(c.var.db, [shipment.pickupOrganizationId ?? '']);
+    const contact = shipment.orderId && shipment.deliveryMethod === 'pickup' ? await service.orderContact(c.var.db, shipment.orderId) : null;
     return c.html(
       <Layout title={`${m.slipTitle} ${shipment.id}`} locale={ctx.locale} path={currentPath(c)} actor={ctx.actor}>
         <article class="packing-slip">
@@ -283,6 +284,11 @@ fulfilmentPages.get(
             <dd>{ctx.coop?.organizationName}</dd>
           </dl>
           <Destination s={view} pickups={pickups} locale={ctx.locale} />
+          {contact ? (
+            <p>
+              <strong>{m.collector}:</strong> {contact.contactName} {contact.contactPhone}
+            </p>
+          ) : null}
           <table>
             <thead>
               <tr>

@@ -229,3 +229,9 @@ export async function pickupNames(db: Db, ids: string[]): Promise<Map<string, { 
     .where(inArray(organization.id, unique));
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** Who collects a pickup order at the showroom, for the packing slip. */
+export async function orderContact(db: Db, orderId: string) {
+  const [row] = await db.select({ contactName: orders.contactName, contactPhone: orders.contactPhone }).from(orders).where(eq(orders.id, orderId));
+  return row ?? null;
+}

@@ -70,6 +70,14 @@ describe('the shipments page', () => {
     expect(slip.text).toContain('@media print');
   });
 
+  it("Should name who collects a pickup order on its packing slip", async () => {
+    const order = await createOrder({ pickupOrganizationId: 'org_lijiang_showroom_yangpu', parts: [{ lines: [{ productId: productId('XW-HAM-002'), quantity: 2 }] }] });
+    const slip = await page(`/portal/shipments/${order.shipmentIds[0]}/packing-slip`, staffA);
+    expect(slip.text).toContain(order.orderId);
+    expect(slip.text).toContain('提货人');
+    expect(slip.text).toContain('13900000000');
+  });
+
   it('Should filter by delivery method', async () => {
     const pickup = await createOrder({ pickupOrganizationId: 'org_lijiang_showroom_yangpu', parts: [{ lines: [{ productId: productId('XW-HAM-002'), quantity: 1 }] }] });
     const shipped = await createOrder({ parts: [{ lines: [{ productId: productId('XW-HAM-002'), quantity: 1 }] }] });
