@@ -11,7 +11,7 @@ import { readLimited } from './photos.service';
 import * as productHandlers from './products.handlers';
 import * as productRoutes from './products.routes';
 
-/** 500 rows of long bilingual text fit well inside this. */
+/** A full import of long bilingual rows fits well inside this. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024 + MAX_IMPORT_ROWS;
 
 const importHandler: RouteHandler<typeof csvRoutes.importProducts, AppEnv> = async (c) => {

@@ -62,7 +62,11 @@ const STATUS_WORDS: Record<string, ProductStatus> = {
   draft: 'draft', published: 'published', unpublished: 'unpublished', 草稿: 'draft', 上架: 'published', 已上架: 'published', 下架: 'unpublished', 已下架: 'unpublished',
 };
 
-export const MAX_IMPORT_ROWS = 500;
+/**
+ * A row costs up to three statements (update, stock change, history) and the whole file is one D1
+ * batch; 300 rows keeps that under D1's 1,000 queries per invocation.
+ */
+export const MAX_IMPORT_ROWS = 300;
 
 export type ImportRowReport = {
   line: number;

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/cooperatives/csv';
+import { MAX_IMPORT_ROWS } from '../../src/cooperatives/product-csv';
 import { coops, pendingCooperative } from '../helpers/cooperatives';
 import { call, callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
@@ -90,6 +91,13 @@ describe('POST /api/v1/products/import', () => {
     const { status, body } = await importCsv(csv, staffA);
     expect(status).toBe(400);
     expect(body.detail).toMatch(message);
+  });
+
+  it('Should refuse more rows than one batch may carry with 413', async () => {
+    const rows = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `MANY-${i},货${i},Item ${i},tea,饼,cake,1.00`);
+    const { status } = await importCsv(['sku,nameZh,nameEn,category,unitZh,unitEn,unitPrice', ...rows].join('\n'), staffA);
+    expect(status).toBe(413);
+    expect(await countBySkuPrefix('MANY-')).toBe(0);
   });
 
   it('Should refuse a file that is not UTF-8 with 400', async () => {

@@ -153,6 +153,15 @@ describe('stock adjustments', () => {
     expect(count!.n).toBe(1);
   });
 
+  it('Should let the database settle simultaneous reductions: one succeeds, one is refused', async () => {
+    const created = await callJson('/api/v1/products', { method: 'POST', token: staffA, json: productBody(coops.a, { stock: 5 }) });
+    const take = () => callJson(`/api/v1/products/${created.body.id}/stock-adjustments`, { method: 'POST', token: staffA, json: { delta: -3, reason: '出库' } });
+    const results = await Promise.all([take(), take()]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const row = await env.DB.prepare('SELECT stock FROM products WHERE id = ?').bind(created.body.id).first<{ stock: number }>();
+    expect(row!.stock).toBe(2);
+  });
+
   it('Should refuse a zero delta or a missing reason with 400', async () => {
     const id = productId('XW-HAM-001');
     expect((await callJson(`/api/v1/products/${id}/stock-adjustments`, { method: 'POST', token: staffA, json: { delta: 0, reason: 'nothing' } })).status).toBe(400);
