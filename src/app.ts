@@ -12,6 +12,13 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
+import { cooperativesApi } from './cooperatives/cooperatives.api';
+import { photoPages } from './cooperatives/photos.pages';
+import { cooperativePages } from './cooperatives/cooperatives.pages';
+import { fulfilmentApi } from './fulfilment/fulfilment.api';
+import { fulfilmentPages } from './fulfilment/fulfilment.pages';
+import { settlementsApi } from './settlements/settlements.api';
+import { settlementPages } from './settlements/settlements.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -82,6 +89,14 @@ export function createApp() {
 
   app.route('/api/v1', accountsApi);
   app.route('/', accountsPages);
+  // Cooperative portal. Its API goes before the catalog's so GET /products/export is not read as a product id.
+  app.route('/api/v1', cooperativesApi);
+  app.route('/api/v1', fulfilmentApi);
+  app.route('/api/v1', settlementsApi);
+  app.route('/', photoPages);
+  app.route('/', cooperativePages);
+  app.route('/', fulfilmentPages);
+  app.route('/', settlementPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
