@@ -28,7 +28,7 @@ function paymentSucceeded(ctx: PaymentContext, payment: PaymentRow, arrival: Mon
 const PAYABLE: readonly string[] = ['pending_payment', 'invoiced', 'fulfilled'];
 
 async function moneyArrived(ctx: PaymentContext, payment: PaymentRow, arrival: MoneyArrival): Promise<PaymentOutcome> {
-  return retryOnGuardFailure(async () => {
+  const outcome = await retryOnGuardFailure(async (): Promise<PaymentOutcome | { refund: PaymentRow }> => {
     const bundle = await loadOrderOf(ctx, payment);
     const current = bundle.payment;
     if (current.status === 'succeeded') {
@@ -57,13 +57,14 @@ async function moneyArrived(ctx: PaymentContext, payment: PaymentRow, arrival: M
       if (!stockGone) throw error;
     }
     await runBatch(ctx.db, [...arrival.lead, succeed, ...arrival.trail]);
-    const paid = { ...current, status: 'succeeded' as const, refundedFen: current.refundedFen, ...arrival.details };
-    await refundPayment(ctx, orderPayments, paid, {
-      reason: 'Payment arrived after the order had been cancelled and its stock sold; refunded automatically',
-      actor: arrival.actor,
-    });
-    return 'refunded';
+    return { refund: { ...current, ...arrival.details, status: 'succeeded', paidAt: ctx.now } };
   });
+  if (typeof outcome === 'string') return outcome;
+  await refundPayment(ctx, orderPayments, outcome.refund, {
+    reason: 'Payment arrived after the order had been cancelled and its stock sold; refunded automatically',
+    actor: arrival.actor,
+  });
+  return 'refunded';
 }
 
 async function checkoutAbandoned(ctx: PaymentContext, payment: PaymentRow, reason: 'expired' | 'failed', lead: Statement[]): Promise<PaymentOutcome> {
@@ -116,7 +117,8 @@ async function refundSucceededStatements(ctx: PaymentContext, payment: PaymentRo
       .where(eq(orders.id, order.id)),
     ...(rollup.length ? salesRollupStatements(ctx.db, { kind: 'refund', at: ctx.now, lines: rollup }) : []),
   ];
-  if (after === order.totalFen) {
+  // A cancelled order refunded (money that came too late) stays cancelled; its stock went back already.
+  if (after === order.totalFen && order.status !== 'cancelled') {
     // Fully refunded: the order is over. Shipments not yet on their way are called off and their goods
     // go back on sale; a cooperative that shipped meanwhile fails the batch, which is then retried.
     const unshipped = bundle.shipments.filter((s) => s.status === 'pending' || s.status === 'accepted');
