@@ -45,6 +45,20 @@ export async function loadOrder(db: Db, orderId: string): Promise<OrderBundle | 
   };
 }
 
+const byCooperative = (a: { cooperativeId: string }, b: { cooperativeId: string }) => a.cooperativeId.localeCompare(b.cooperativeId);
+
+/**
+ * Shipments by cooperative and lines by cooperative then SKU: one order everywhere, so an order reads
+ * the same at creation and later, and a retried Stripe request carries identical parameters.
+ */
+export function canonicalOrder<B extends Pick<OrderBundle, 'lines' | 'shipments'>>(bundle: B): B {
+  return {
+    ...bundle,
+    shipments: [...bundle.shipments].sort(byCooperative),
+    lines: [...bundle.lines].sort((a, b) => byCooperative(a, b) || a.sku.localeCompare(b.sku)),
+  };
+}
+
 export function orderPageUrl(appUrl: string, order: { id: string; accessToken: string }): string {
   return `${appUrl.replace(/\/$/, '')}/orders/${order.id}?token=${order.accessToken}`;
 }
@@ -59,8 +73,9 @@ export function toOrderView(
 ): OrderView {
   const { order } = bundle;
   const only = options.cooperativeIds;
-  const shipmentsShown = only ? bundle.shipments.filter((s) => only.includes(s.cooperativeId)) : bundle.shipments;
-  const linesShown = only ? bundle.lines.filter((l) => only.includes(l.cooperativeId)) : bundle.lines;
+  const sorted = canonicalOrder(bundle);
+  const shipmentsShown = only ? sorted.shipments.filter((s) => only.includes(s.cooperativeId)) : sorted.shipments;
+  const linesShown = only ? sorted.lines.filter((l) => only.includes(l.cooperativeId)) : sorted.lines;
   const payment = bundle.payment;
   const partial = only !== undefined;
   const subtotalFen = partial ? shipmentsShown.reduce((s, x) => s + x.subtotalFen, 0) : order.subtotalFen;

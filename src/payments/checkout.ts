@@ -5,7 +5,7 @@ import type { Statement } from '../db/batch';
 import { payments, type PaymentStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
-import type { OrderBundle } from '../orders/order-read';
+import { canonicalOrder, type OrderBundle } from '../orders/order-read';
 import type { MoneyArrival } from './subjects';
 
 /**
@@ -29,7 +29,8 @@ export function checkoutIdempotencyKey(paymentId: string): string {
   return `checkout:${paymentId}`;
 }
 
-export function checkoutSessionParams(bundle: OrderBundle, appUrl: string): Stripe.Checkout.SessionCreateParams {
+export function checkoutSessionParams(unsorted: OrderBundle, appUrl: string): Stripe.Checkout.SessionCreateParams {
+  const bundle = canonicalOrder(unsorted);
   const { order, payment } = bundle;
   if (!payment || payment.expiresAt === null) throw new Error(`order ${order.id} has no Stripe payment to collect`);
   const base = appUrl.replace(/\/$/, '');

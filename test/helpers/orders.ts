@@ -141,6 +141,14 @@ export function fakeStripe() {
   const requests: StripeRequest[] = [];
   const routes: { method: string; pattern: RegExp; reply: Route }[] = [];
   const sessions = new Map<string, Record<string, unknown>>();
+  const replays = new Map<string, { fingerprint: string; body: unknown }>();
+  const control = { loseResponses: 0 };
+  /** Stripe did the work but the answer never reached us. */
+  const loseIfAsked = () => {
+    if (control.loseResponses <= 0) return;
+    control.loseResponses -= 1;
+    throw new TypeError('Network connection lost');
+  };
   const original = globalThis.fetch;
   let sessionCounter = 0;
 
@@ -200,10 +208,23 @@ export function fakeStripe() {
     const params = new URLSearchParams(method === 'GET' ? url.search : String(init?.body ?? ''));
     const req: StripeRequest = { method, path: url.pathname, params, headers: new Headers(init?.headers) };
     requests.push(req);
+    // Like Stripe: a key replays its first successful answer, and refuses different parameters.
+    const key = req.headers.get('idempotency-key');
+    const replay = key ? replays.get(key) : undefined;
+    if (replay) {
+      if (replay.fingerprint !== `${method} ${url.pathname} ${params}`) {
+        return Response.json({ error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' } }, { status: 400 });
+      }
+      loseIfAsked();
+      return Response.json(replay.body, { status: 200 });
+    }
     for (const route of routes) {
       if (route.method !== method || !route.pattern.test(url.pathname)) continue;
       const answer = route.reply(req);
-      if (answer) return Response.json(answer.body, { status: answer.status ?? 200, headers: { 'request-id': `req_${requests.length}` } });
+      if (!answer) continue;
+      if (key && (answer.status ?? 200) < 300) replays.set(key, { fingerprint: `${method} ${url.pathname} ${params}`, body: answer.body });
+      loseIfAsked();
+      return Response.json(answer.body, { status: answer.status ?? 200, headers: { 'request-id': `req_${requests.length}` } });
     }
     return Response.json({ error: { type: 'invalid_request_error', message: `No such resource: ${url.pathname}` } }, { status: 404 });
   };
@@ -213,6 +234,10 @@ export function fakeStripe() {
     requests,
     sessions,
     on,
+    /** The next `n` answers are lost on the way back (after Stripe acted on the request). */
+    loseResponses(n: number) {
+      control.loseResponses = n;
+    },
     /** Marks a session as paid, as Stripe would after the buyer pays. */
     pay(sessionId: string, paymentIntent = `pi_test_${sessionId}`) {
       const session = sessions.get(sessionId)!;

@@ -94,4 +94,17 @@ describe('paying by card, Alipay or WeChat Pay through Stripe Checkout', () => {
     expect(new Set(creates.map((r) => r.headers.get('idempotency-key')))).toEqual(new Set([`checkout:${retry.body.payment.id}`]));
     expect(await stockOf(ham)).toBe(hamBefore - 2);
   });
+
+  it('Should get the same Session back when Stripe created it but its answer was lost', async () => {
+    stripe = fakeStripe();
+    stripe.loseResponses(3); // the first attempt and the SDK's two retries
+    const key = crypto.randomUUID();
+    const first = await jsonOf(await withStripe('/api/v1/orders', { method: 'POST', json: stripeOrder(), headers: { 'idempotency-key': key } }));
+    expect(first.status).toBe(502);
+    const retry = await jsonOf(await withStripe('/api/v1/orders', { method: 'POST', json: stripeOrder(), headers: { 'idempotency-key': key } }));
+    // Stripe accepted the retry as the same request (identical parameters under the same key).
+    expect(retry.status).toBe(201);
+    expect(stripe.sessions.size).toBe(1);
+    expect(retry.body.payment.checkoutUrl).toBe(stripe.sessions.values().next().value!.url);
+  });
 });
