@@ -11,7 +11,9 @@ import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
 import { ordersApi } from './orders/orders.index';
+import { ordersPages } from './orders/pages';
 import { paymentsApi } from './payments/payments.index';
+import { paymentsPages } from './payments/payments.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -82,6 +84,8 @@ export function createApp() {
 
   app.route('/api/v1', ordersApi);
   app.route('/api/v1', paymentsApi);
+  app.route('/', ordersPages);
+  app.route('/', paymentsPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
