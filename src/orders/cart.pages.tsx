@@ -87,6 +87,9 @@ export function shippingText(group: Pick<QuoteGroup, 'shippingFlatFeeFen' | 'fre
   return fill(m.shippingRule, { fee: formatFen(group.shippingFlatFeeFen), free: formatFen(group.freeShippingAboveFen) });
 }
 
+/** Cart lines stack on a phone: name on top, price and line total beside each other, then the controls. */
+const CART_CSS = `.cart-lines{list-style:none;margin:0;padding:0}.cart-line{display:grid;grid-template-columns:1fr auto;gap:6px 12px;align-items:center;padding:10px 0;border-bottom:1px solid var(--line)}.cart-name,.cart-actions{grid-column:1/-1}.cart-total{text-align:right}`;
+
 function CartContents({ quote, locale, m }: { quote: Quote & { items: { productId: string; quantity: number }[] }; locale: Locale; m: OrderStrings }) {
   const shortage = new Map(quote.shortages.map((s) => [s.productId, s.available]));
   const problemOf = new Map(quote.problems.map((p) => [p.productId, p]));
@@ -94,69 +97,55 @@ function CartContents({ quote, locale, m }: { quote: Quote & { items: { productI
   const blocked = quote.problems.length > 0 || quote.shortages.length > 0;
   return (
     <div class="stack">
+      <style dangerouslySetInnerHTML={{ __html: CART_CSS }} />
       {quote.groups.map((group) => (
         <section class="card" aria-labelledby={`coop-${group.cooperativeId}`}>
           <h2 id={`coop-${group.cooperativeId}`}>
             {locale === 'en' && group.cooperativeNameEn ? group.cooperativeNameEn : group.cooperativeName}
           </h2>
           <p class="muted">{shippingText(group, m)}</p>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{m.product}</th>
-                  <th scope="col">{m.unitPrice}</th>
-                  <th scope="col">{m.quantity}</th>
-                  <th scope="col">{m.lineTotal}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {group.lines.map((line) => (
-                  <tr data-product-id={line.productId}>
-                    <td>
-                      <a href={`/products/${line.productId}`}>{localized(line, 'name', locale)}</a>
-                      <div class="muted">{[localized(line, 'spec', locale), ruleText(line, m)].filter(Boolean).join(' · ')}</div>
-                      {shortage.has(line.productId) ? <div class="error">{fill(m.onlyLeft, { n: shortage.get(line.productId)! })}</div> : null}
-                    </td>
-                    <td>
-                      <Money fen={line.unitPriceFen} /> / {localized(line, 'unit', locale)}
-                      {line.priceSource === 'tier' ? <div class="badge">{m.tierPrice}</div> : null}
-                      {line.priceSource === 'negotiated' ? <div class="badge">{m.negotiatedPrice}</div> : null}
-                    </td>
-                    <td>
-                      <form method="post" action={`/cart/items/${line.productId}`} class="inline">
-                        <label>
-                          <span class="skip">{m.quantity}</span>
-                          <input
-                            type="number"
-                            name="quantity"
-                            value={String(line.quantity)}
-                            min={String(line.minOrderQuantity)}
-                            step={String(line.orderStep)}
-                            inputmode="numeric"
-                            aria-label={`${m.quantity}: ${localized(line, 'name', locale)}`}
-                            onchange="this.form.requestSubmit()"
-                            style="width:6em"
-                          />
-                        </label>
-                        <button type="submit" class="secondary">
-                          {m.update}
-                        </button>
-                      </form>
-                      <form method="post" action={`/cart/items/${line.productId}/remove`}>
-                        <button type="submit" class="secondary">
-                          {m.remove}
-                        </button>
-                      </form>
-                    </td>
-                    <td>
-                      <Money fen={line.lineTotalFen} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul class="cart-lines">
+            {group.lines.map((line) => (
+              <li class="cart-line" data-product-id={line.productId}>
+                <div class="cart-name">
+                  <a href={`/products/${line.productId}`}>{localized(line, 'name', locale)}</a>
+                  <div class="muted">{[localized(line, 'spec', locale), ruleText(line, m)].filter(Boolean).join(' · ')}</div>
+                  {shortage.has(line.productId) ? <div class="error">{fill(m.onlyLeft, { n: shortage.get(line.productId)! })}</div> : null}
+                </div>
+                <div>
+                  <Money fen={line.unitPriceFen} /> / {localized(line, 'unit', locale)}{' '}
+                  {line.priceSource === 'tier' ? <span class="badge">{m.tierPrice}</span> : null}
+                  {line.priceSource === 'negotiated' ? <span class="badge">{m.negotiatedPrice}</span> : null}
+                </div>
+                <div class="cart-total">
+                  <Money fen={line.lineTotalFen} />
+                </div>
+                <div class="row cart-actions">
+                  <form method="post" action={`/cart/items/${line.productId}`} class="inline">
+                    <input
+                      type="number"
+                      name="quantity"
+                      value={String(line.quantity)}
+                      min={String(line.minOrderQuantity)}
+                      step={String(line.orderStep)}
+                      inputmode="numeric"
+                      aria-label={`${m.quantity}: ${localized(line, 'name', locale)}`}
+                      onchange="this.form.requestSubmit()"
+                      style="width:6em"
+                    />
+                    <button type="submit" class="secondary">
+                      {m.update}
+                    </button>
+                  </form>
+                  <form method="post" action={`/cart/items/${line.productId}/remove`}>
+                    <button type="submit" class="secondary">
+                      {m.remove}
+                    </button>
+                  </form>
+                </div>
+              </li>
+            ))}
+          </ul>
           <p>
             {m.subtotal}: <Money fen={group.subtotalFen} /> · {m.shipping}: <Money fen={group.shippingFen} />
           </p>

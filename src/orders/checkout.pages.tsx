@@ -285,14 +285,14 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
         </section>
       ) : null}
 
-      <fieldset class="card">
+      <fieldset class="card" style="min-width:0">
         <legend>{m.delivery}</legend>
         <label>
           <input type="radio" name="deliveryMethod" value="pickup" checked={form.deliveryMethod === 'pickup'} /> {m.pickup}
         </label>
         <div class="stack" style="margin-left:1.5em">
           <label for="pickupOrganizationId">{m.pickupPoint}</label>
-          <select id="pickupOrganizationId" name="pickupOrganizationId">
+          <select id="pickupOrganizationId" name="pickupOrganizationId" style="width:100%">
             {options.pickupPoints.map((p) => (
               <option value={p.id} selected={form.pickupOrganizationId === p.id}>
                 {locale === 'en' && p.nameEn ? p.nameEn : p.name}
@@ -328,7 +328,7 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
         </div>
       </fieldset>
 
-      <fieldset class="card">
+      <fieldset class="card" style="min-width:0">
         <legend>{m.contact}</legend>
         <label for="contactName">{m.contactName}</label>
         <input id="contactName" name="contactName" value={form.contactName} autocomplete="name" maxlength={50} required />
@@ -341,7 +341,7 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
         <FieldProblem errors={errors} path="body.contact.email" />
       </fieldset>
 
-      <fieldset class="card">
+      <fieldset class="card" style="min-width:0">
         <legend>{m.paymentMethod}</legend>
         {options.stripeAvailable ? (
           <label>

@@ -133,7 +133,7 @@ function OrderPage({ order, token, locale, m, notice, error }: { order: OrderVie
   const accessToken = token ?? order.accessToken;
   return (
     <div class="stack">
-      <h1>
+      <h1 style="overflow-wrap:anywhere">
         {fill(m.orderTitle, { id: order.id })} <StatusBadge locale={locale} status={order.status} />
       </h1>
       {notice ? <Notice>{notice}</Notice> : null}

@@ -22,7 +22,7 @@ function browser(token?: string) {
   const send = async (path: string, init: RequestInit & { form?: Record<string, string> } = {}) => {
     const headers = new Headers(init.headers);
     if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    let body = init.body;
+    let body = init.body ?? undefined;
     if (init.form) {
       body = new URLSearchParams(init.form).toString();
       headers.set('content-type', 'application/x-www-form-urlencoded');

@@ -39,7 +39,7 @@ const checkoutJourney: Journey = async ({ browser, baseUrl }) => {
   // 1. Two cooperatives' products in the cart, one section (and shipping rule) per cooperative.
   for (const product of chosen) await addToCart(page, baseUrl, product);
   assert.equal(await page.locator('section[aria-labelledby^="coop-"]').count(), 2, 'the cart groups lines by cooperative');
-  for (const product of chosen) assert.ok(await page.locator(`tr[data-product-id="${product.id}"]`).isVisible(), `${product.nameZh} is in the cart`);
+  for (const product of chosen) assert.ok(await page.locator(`li[data-product-id="${product.id}"]`).isVisible(), `${product.nameZh} is in the cart`);
   assert.equal(await horizontalOverflow(page), 0, 'the cart fits a 360 px screen');
   await screenshot(page, 'checkout-1-cart');
 
