@@ -17,7 +17,7 @@ import { currentPath, Money, Notice } from './views';
  */
 export const cartPages = new Hono<AppEnv>();
 
-cartPages.use('/cart', mergeCartOnSignIn);
+// '/cart/*' also matches '/cart' itself.
 cartPages.use('/cart/*', mergeCartOnSignIn);
 
 function intField(value: unknown, fallback: number): number {

@@ -28,7 +28,7 @@ import { currentPath, MessagePage, Money, Notice } from './views';
  */
 export const checkoutPages = new Hono<AppEnv>();
 
-checkoutPages.use('/checkout', mergeCartOnSignIn);
+// '/checkout/*' also matches '/checkout' itself.
 checkoutPages.use('/checkout/*', mergeCartOnSignIn);
 
 type CheckoutForm = {
