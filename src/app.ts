@@ -19,6 +19,10 @@ import { fulfilmentApi } from './fulfilment/fulfilment.api';
 import { fulfilmentPages } from './fulfilment/fulfilment.pages';
 import { settlementsApi } from './settlements/settlements.api';
 import { settlementPages } from './settlements/settlements.pages';
+import { ordersApi } from './orders/orders.index';
+import { ordersPages } from './orders/pages';
+import { paymentsApi } from './payments/payments.index';
+import { paymentsPages } from './payments/payments.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -97,6 +101,10 @@ export function createApp() {
   app.route('/', cooperativePages);
   app.route('/', fulfilmentPages);
   app.route('/', settlementPages);
+  app.route('/api/v1', ordersApi);
+  app.route('/api/v1', paymentsApi);
+  app.route('/', ordersPages);
+  app.route('/', paymentsPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
