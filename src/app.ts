@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
+import { catalogApi, catalogPages } from './catalog';
 import { countingD1, createDb } from './db/client';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
@@ -77,6 +78,9 @@ export function createApp() {
     servers: [{ url: '/' }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
+
+  app.route('/api/v1', catalogApi);
+  app.route('/', catalogPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
