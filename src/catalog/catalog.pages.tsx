@@ -186,9 +186,10 @@ const catalogCss = `
 .search{display:flex;gap:8px;flex-wrap:wrap;margin-top:12px}.search input{flex:1 1 180px}
 .chips{display:flex;flex-wrap:wrap;gap:8px;padding:0;list-style:none}
 .chips a{display:inline-block;padding:6px 12px;border:1px solid var(--line);border-radius:999px;background:#fff;text-decoration:none}
+.grid.products{grid-template-columns:repeat(auto-fill,minmax(140px,1fr))}
 .card a.title{text-decoration:none;color:var(--ink)}.card .meta{font-size:.85rem;color:var(--muted);margin:0}
 .filters{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px;margin-bottom:16px}
-.filters .field{flex:1 1 140px;min-width:0}.filters select,.filters input{width:100%}
+.filters .field{flex:1 1 140px;min-width:0}.filters summary{cursor:pointer;margin-top:10px;color:var(--brand);font-weight:600}.filters select,.filters input{width:100%}
 .product{display:grid;gap:16px}@media(min-width:760px){.product{grid-template-columns:minmax(0,5fr) minmax(0,6fr)}}
 .product .pictures img{width:100%;height:auto;border-radius:10px;background:#fff;aspect-ratio:4/3;object-fit:cover}
 .product .thumbs{display:flex;gap:8px;overflow-x:auto}.product .thumbs img{width:72px}
@@ -268,7 +269,7 @@ function ProductCard({ product, m, locale }: { product: ProductSummary; m: Messa
 function ProductGrid({ items, m, locale, label }: { items: ProductSummary[]; m: Messages; locale: Locale; label: string }) {
   if (items.length === 0) return <p class="notice">{m.noResults}</p>;
   return (
-    <ul class="grid plain" aria-label={label}>
+    <ul class="grid plain products" aria-label={label}>
       {items.map((product) => (
         <ProductCard product={product} m={m} locale={locale} />
       ))}
@@ -355,82 +356,86 @@ function CatalogFilters({ form, m, locale, map }: { form: CatalogForm; m: Messag
     ['-price', m.sortPriceDesc],
     ['popular', m.sortPopular],
   ];
+  const refined = Boolean(form.category || form.district || form.county || form.minPrice || form.maxPrice || form.sort);
   const countyGroups = [
     ...map.districts.map((d) => ({ label: name(d, locale), counties: d.counties })),
     { label: m.wholeShanghai, counties: map.unassigned },
   ].filter((group) => group.counties.length > 0);
   return (
     <form method="get" action="/products" class="filters" role="search" aria-label={m.filters}>
-      <div class="search">
-        <label for="f-q" class="field">
-          {m.searchLabel}
-          <input id="f-q" type="search" name="q" value={form.q} placeholder={m.searchPlaceholder} maxlength={200} />
-        </label>
+      <label for="f-q">{m.searchLabel}</label>
+      <div class="search" style="margin-top:0">
+        <input id="f-q" type="search" name="q" value={form.q} placeholder={m.searchPlaceholder} maxlength={200} />
+        <button type="submit">{m.search}</button>
       </div>
-      <div class="inline row" style="margin-top:8px">
-        <label for="f-category" class="field">
-          {m.category}
-          <select id="f-category" name="category">
-            <option value="">{m.any}</option>
-            {categories.map((cat) => (
-              <option value={cat.id} selected={form.category === cat.id}>
-                {categoryName(cat.id, locale)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label for="f-district" class="field">
-          {m.district}
-          <select id="f-district" name="district">
-            <option value="">{m.any}</option>
-            {map.districts.map((d) => (
-              <option value={d.id} selected={form.district === d.id}>
-                {name(d, locale)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label for="f-county" class="field">
-          {m.county}
-          <select id="f-county" name="county">
-            <option value="">{m.any}</option>
-            {countyGroups.map((group) => (
-              <optgroup label={group.label}>
-                {group.counties.map((county) => (
-                  <option value={county.id} selected={form.county === county.id}>
-                    {name(county, locale)}
-                  </option>
-                ))}
-              </optgroup>
-            ))}
-          </select>
-        </label>
-        <label for="f-min" class="field">
-          {m.priceFrom}
-          <input id="f-min" type="number" name="minPrice" min="0" step="0.01" inputmode="decimal" value={form.minPrice} />
-        </label>
-        <label for="f-max" class="field">
-          {m.priceTo}
-          <input id="f-max" type="number" name="maxPrice" min="0" step="0.01" inputmode="decimal" value={form.maxPrice} />
-        </label>
-        <label for="f-sort" class="field">
-          {m.sort}
-          <select id="f-sort" name="sort">
-            {sorts.map(([value, label]) => (
-              <option value={value} selected={(form.sort || 'newest') === value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      {/* Closed on a phone's first visit so the products show above the fold; open once a filter is in use. */}
+      <details open={refined}>
+        <summary>{m.filters}</summary>
+        <div class="inline row" style="margin-top:8px">
+          <label for="f-category" class="field">
+            {m.category}
+            <select id="f-category" name="category">
+              <option value="">{m.any}</option>
+              {categories.map((cat) => (
+                <option value={cat.id} selected={form.category === cat.id}>
+                  {categoryName(cat.id, locale)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label for="f-district" class="field">
+            {m.district}
+            <select id="f-district" name="district">
+              <option value="">{m.any}</option>
+              {map.districts.map((d) => (
+                <option value={d.id} selected={form.district === d.id}>
+                  {name(d, locale)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label for="f-county" class="field">
+            {m.county}
+            <select id="f-county" name="county">
+              <option value="">{m.any}</option>
+              {countyGroups.map((group) => (
+                <optgroup label={group.label}>
+                  {group.counties.map((county) => (
+                    <option value={county.id} selected={form.county === county.id}>
+                      {name(county, locale)}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </label>
+          <label for="f-min" class="field">
+            {m.priceFrom}
+            <input id="f-min" type="number" name="minPrice" min="0" step="0.01" inputmode="decimal" value={form.minPrice} />
+          </label>
+          <label for="f-max" class="field">
+            {m.priceTo}
+            <input id="f-max" type="number" name="maxPrice" min="0" step="0.01" inputmode="decimal" value={form.maxPrice} />
+          </label>
+          <label for="f-sort" class="field">
+            {m.sort}
+            <select id="f-sort" name="sort">
+              {sorts.map(([value, label]) => (
+                <option value={value} selected={(form.sort || 'newest') === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="row" style="margin-top:12px">
+          <button type="submit">{m.apply}</button>
+          <a class="button secondary" href="/products">
+            {m.reset}
+          </a>
+        </div>
+      </details>
       {form.cooperative ? <input type="hidden" name="cooperative" value={form.cooperative} /> : null}
-      <div class="row" style="margin-top:12px">
-        <button type="submit">{m.apply}</button>
-        <a class="button secondary" href="/products">
-          {m.reset}
-        </a>
-      </div>
     </form>
   );
 }
