@@ -181,6 +181,7 @@ type PageContext = Context<AppEnv>;
 
 /** Catalog-only styles, kept beside the pages that use them. */
 const catalogCss = `
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .hero{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px}
 .hero p{margin:.3em 0}
 .search{display:flex;gap:8px;flex-wrap:wrap;margin-top:12px}.search input{flex:1 1 180px}
@@ -456,7 +457,7 @@ async function homePage(c: PageContext) {
         <p>{m.story1}</p>
         <p>{m.story2}</p>
         <form method="get" action="/products" class="search" role="search">
-          <label for="home-q" class="skip">
+          <label for="home-q" class="visually-hidden">
             {m.searchLabel}
           </label>
           <input id="home-q" type="search" name="q" placeholder={m.searchPlaceholder} maxlength={200} />
@@ -629,7 +630,7 @@ async function productPage(c: PageContext) {
         <a href="/products">{m.catalogTitle}</a> › <a href={`/products?category=${product.category}`}>{categoryName(product.category, locale)}</a>
       </p>
       <article class="product">
-        <div class="pictures" aria-label={m.photos}>
+        <div class="pictures" role="group" aria-label={m.photos}>
           <img src={pictures[0]} alt={product.hasPhoto ? title : `${title} — ${m.illustration}`} width={400} height={300} />
           {product.hasPhoto ? null : <p class="muted">{m.illustration}</p>}
           {pictures.length > 1 ? (
