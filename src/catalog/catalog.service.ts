@@ -296,7 +296,7 @@ export function productListQuery(db: Db, filters: ProductFilters, page: PageRequ
   // early. With one, SQLite (which has no statistics here) would still walk that index past every
   // non-matching product; a unary + on the ORDER BY terms steers it to the filter's own index (or the
   // FTS index) and a small sort of the matching rows instead.
-  const selective = Boolean(filters.category || filters.county || filters.district || filters.cooperative || filters.q);
+  const selective = Boolean(filters.category || filters.county || filters.district || filters.cooperative || filters.q?.trim());
   const sortTerms = selective ? [sql`+${column}`, sql`+${products.id}`] : [column, products.id];
   return db
     .select(summaryColumns)

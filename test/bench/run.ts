@@ -21,7 +21,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
@@ -126,7 +126,12 @@ async function measure(baseUrl: string, route: BenchRoute, request: BenchRequest
   };
 }
 
-function printTable(rows: Array<Measured & { ratio: number }>, size: ReturnType<typeof bundle>): void {
+/** 1-minute load average and core count: a shared machine's other work lowers every number here. */
+function machine(): { cores: number; loadAverage1m: number } {
+  return { cores: cpus().length, loadAverage1m: Number(loadavg()[0]!.toFixed(2)) };
+}
+
+function printTable(rows: Array<Measured & { ratio: number }>, size: ReturnType<typeof bundle>, load: { before: ReturnType<typeof machine>; after: ReturnType<typeof machine> }): void {
   const header = ['route', 'req/s', 'p50 ms', 'p99 ms', 'vs floor', 'D1 q/req', 'non-2xx'];
   const lines = rows.map((r) => [r.route, String(r.reqPerSec), String(r.p50Ms), String(r.p99Ms), r.ratio.toFixed(2), r.d1Queries === null ? '-' : String(r.d1Queries), String(r.non2xx + r.errors)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => [...l[i]!].length + (l[i]!.match(/\p{Script=Han}/gu)?.length ?? 0))));
@@ -139,6 +144,7 @@ function printTable(rows: Array<Measured & { ratio: number }>, size: ReturnType<
   for (const line of lines) console.log(`| ${line.map(pad).join(' | ')} |`);
   console.log(`\nWorker bundle (minified): ${size.totalKiB.toFixed(2)} KiB, gzip ${size.gzipKiB.toFixed(2)} KiB (${size.reportedBy}).`);
   console.log(`Load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per route after ${WARMUP_S} s warm-up, loopback, workerd via Miniflare.`);
+  console.log(`Machine: ${load.before.cores} cores, 1-min load average ${load.before.loadAverage1m} before, ${load.after.loadAverage1m} after.`);
 }
 
 async function main(): Promise<void> {
@@ -173,6 +179,7 @@ async function main(): Promise<void> {
     console.log('Applying migrations and seed to a fresh local D1...');
     await prepareDatabase(mf);
 
+    const before = machine();
     const measured: Measured[] = [];
     for (const route of ROUTES) {
       const request = { path: route.path, method: route.method, headers: route.headers, body: route.body, ...(route.prepare ? await route.prepare({ baseUrl, mf }) : {}) };
@@ -183,7 +190,8 @@ async function main(): Promise<void> {
     }
     const floor = measured[0]!.reqPerSec;
     const rows = measured.map((m) => ({ ...m, ratio: floor ? m.reqPerSec / floor : 0 }));
-    printTable(rows, size);
+    const load = { before, after: machine() };
+    printTable(rows, size, load);
 
     mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
     const report = {
@@ -191,6 +199,7 @@ async function main(): Promise<void> {
       load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S },
       runtime: 'workerd via Miniflare (bundled worker, local D1 and R2, BENCH_MODE=1)',
       bundle: { minifiedKiB: size.totalKiB, gzipKiB: size.gzipKiB, reportedBy: size.reportedBy },
+      machine: load,
       routes: rows,
     };
     writeFileSync(path.join(ROOT, 'bench-results/bench.json'), JSON.stringify(report, null, 2) + '\n');
