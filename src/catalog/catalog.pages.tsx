@@ -92,6 +92,8 @@ const t = messages({
     backToCatalog: '返回商品列表',
     invalidFilters: '部分筛选条件无效，已忽略：',
     priceInvalid: '价格请填写元为单位的数字，例如 12.80',
+    invalidValue: '无法识别，已忽略',
+    staleCursor: '分页链接已失效，已回到第一页',
     collaboration: '东西部扶贫协作',
     'counterpart-support': '对口支援',
     supportedBy: '上海市',
@@ -170,6 +172,8 @@ const t = messages({
     backToCatalog: 'Back to the products',
     invalidFilters: 'Some filters were not valid and were ignored:',
     priceInvalid: 'Enter prices in yuan, e.g. 12.80',
+    invalidValue: 'not recognised, ignored',
+    staleCursor: 'This page link has expired; showing the first page',
     collaboration: 'East–west collaboration',
     'counterpart-support': 'Counterpart support',
     supportedBy: 'Shanghai',
@@ -292,6 +296,11 @@ const PAGE_SIZE = 24;
 
 type CatalogForm = Record<'category' | 'district' | 'county' | 'cooperative' | 'q' | 'sort' | 'minPrice' | 'maxPrice', string>;
 
+function fieldLabel(field: string, m: Messages): string {
+  const labels: Record<string, string> = { category: m.category, district: m.district, county: m.county, cooperative: m.cooperative, q: m.searchLabel, sort: m.sort };
+  return labels[field] ?? field;
+}
+
 function readCatalogQuery(c: PageContext, m: Messages) {
   const raw = (key: string) => (c.req.query(key) ?? '').trim();
   const form: CatalogForm = {
@@ -328,7 +337,7 @@ function readCatalogQuery(c: PageContext, m: Messages) {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0]);
-      problems.push(`${field}: ${issue.message}`);
+      problems.push(field === 'cursor' ? m.staleCursor : `${fieldLabel(field, m)}: ${m.invalidValue}`);
       candidate[field] = undefined;
       if (field === 'category' || field === 'sort') form[field] = '';
     }
@@ -517,7 +526,7 @@ async function catalogPage(c: PageContext) {
     } catch (error) {
       // A stale or hand-edited cursor: say so and show the first page instead of failing.
       if (!(error instanceof AppError) || error.code !== 'validation_failed' || !page.cursor) throw error;
-      problems.push(...(error.errors ?? []).map((e) => `${e.path}: ${e.message}`));
+      problems.push(m.staleCursor);
       page.cursor = undefined;
       return catalog.listProducts(c.var.db, filters, page);
     }
