@@ -7,6 +7,7 @@ import { accountsApi } from './accounts/accounts.api';
 import { accountsPages } from './accounts/accounts.pages';
 import { resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
+import { catalogApi, catalogPages } from './catalog';
 import { countingD1, createDb } from './db/client';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
@@ -105,6 +106,8 @@ export function createApp() {
   app.route('/api/v1', paymentsApi);
   app.route('/', ordersPages);
   app.route('/', paymentsPages);
+  app.route('/api/v1', catalogApi);
+  app.route('/', catalogPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
