@@ -3,6 +3,7 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 /**
  * Paid sales net of refunds rolled up per day × cooperative × category, maintained in the same
  * D1 batches that make a sale paid or refund it, so the impact report never scans orders.
+ * What counts, and when, is defined once in src/impact/sales-events.ts.
  */
 export const salesDaily = sqliteTable(
   'sales_daily',
@@ -11,11 +12,17 @@ export const salesDaily = sqliteTable(
     day: text().notNull(),
     cooperativeId: text().notNull(),
     countyId: text().notNull(),
+    /** The county's current paired district ('' for counties Shanghai supports as a whole). */
     districtId: text().notNull().default(''),
     category: text().notNull(),
+    /** Goods sold (order lines / group-buy items), shipping excluded. */
     salesFen: integer().notNull().default(0),
+    /** The goods share of refunds issued that day. */
     refundsFen: integer().notNull().default(0),
+    /** Cooperative orders: each paid order counts once per cooperative (on one of its category rows). */
     orders: integer().notNull().default(0),
+    /** Orders that bought this category from this cooperative: each paid order counts once per row. */
+    categoryOrders: integer().notNull().default(0),
     units: integer().notNull().default(0),
   },
   (t) => [

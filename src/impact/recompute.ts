@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { salesDaily } from '../db/schema';
+import { salesDailyRowsSql } from './sales-events';
+
+/**
+ * `sales_daily` recomputed from scratch out of orders, order lines, group-buy participants' items,
+ * payments and refunds, by the same definition the rollup applies event by event
+ * (./sales-events.ts). The report can read it in place of the table (`source: 'recompute'`),
+ * which is how tests prove the rollup agrees, and the admin's rebuild writes it back.
+ */
+export function recomputedSalesDailySql() {
+  return salesDailyRowsSql({ kind: 'all' });
+}
+
+export type SalesDailyRow = {
+  day: string;
+  cooperativeId: string;
+  countyId: string;
+  districtId: string;
+  category: string;
+  salesFen: number;
+  refundsFen: number;
+  orders: number;
+  categoryOrders: number;
+  units: number;
+};
+
+const ROW_FIELDS = sql.raw(`day, cooperative_id AS cooperativeId, county_id AS countyId, district_id AS districtId, category,
+  sales_fen AS salesFen, refunds_fen AS refundsFen, orders, category_orders AS categoryOrders, units`);
+
+/** Every recomputed row, ordered by its key: for comparing with the table. */
+export async function recomputedSalesDaily(db: Db): Promise<SalesDailyRow[]> {
+  return db.all<SalesDailyRow>(
+    sql`SELECT ${ROW_FIELDS} FROM (${recomputedSalesDailySql()}) ORDER BY day, cooperativeId, category`,
+  );
+}
+
+/** Every row of the maintained table, ordered by its key. */
+export async function storedSalesDaily(db: Db): Promise<SalesDailyRow[]> {
+  return db.all<SalesDailyRow>(sql`SELECT ${ROW_FIELDS} FROM sales_daily ORDER BY day, cooperativeId, category`);
+}
+
+/**
+ * Statements replacing `sales_daily` with the recomputation, for one all-or-nothing batch (so a
+ * payment landing meanwhile is either in the source rows or applied after, never lost).
+ */
+export function rebuildSalesDailyStatements(db: Db) {
+  return [db.delete(salesDaily), db.insert(salesDaily).select(recomputedSalesDailySql())];
+}
