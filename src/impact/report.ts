@@ -83,7 +83,8 @@ export function monthName(month: string): Named {
   };
 }
 
-function cellsSql(filter: ImpactFilter, source: ReportSource): SQL {
+/** The report's one read of the rollup: the slice summed per month × cooperative × category. */
+export function cellsSql(filter: ImpactFilter, source: ReportSource = 'rollup'): SQL {
   const from = source === 'rollup' ? sql`sales_daily` : sql`(${recomputedSalesDailySql()})`;
   const conditions: SQL[] = [];
   if (filter.from) conditions.push(sql`s.day >= ${filter.from}`);
