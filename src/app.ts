@@ -10,6 +10,8 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
+import { adminApi } from './admin/admin.index';
+import { adminPages } from './admin/admin.pages';
 import { impactApi } from './impact/impact.index';
 import { impactPages } from './impact/impact.pages';
 
@@ -82,6 +84,8 @@ export function createApp() {
 
   app.route('/api/v1', impactApi);
   app.route('/', impactPages);
+  app.route('/api/v1', adminApi);
+  app.route('/', adminPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

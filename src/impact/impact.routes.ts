@@ -1,19 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PRODUCT_CATEGORIES } from '../db/schema';
+import { calendarDaySchema } from '../lib/calendar-day';
+import { adminOnly } from '../admin/admin-access';
 import { errorResponses } from '../lib/errors';
 
-const isCalendarDay = (value: string) => {
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-};
-
 const day = (name: 'from' | 'to', description: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD')
-    .refine(isCalendarDay, 'Not a calendar day')
-    .optional()
-    .openapi({ param: { name, in: 'query' }, example: name === 'from' ? '2026-01-01' : '2026-12-31', description });
+  calendarDaySchema.optional().openapi({ param: { name, in: 'query' }, example: name === 'from' ? '2026-01-01' : '2026-12-31', description });
 
 const placeId = (name: string, description: string) =>
   z
@@ -92,6 +84,7 @@ export const rebuildImpact = createRoute({
   method: 'post',
   path: '/admin/impact/rebuild',
   tags: ['Impact', 'Admin'],
+  middleware: [adminOnly] as const,
   summary: 'Rebuild the sales_daily rollup from orders, payments and refunds (admin, audited)',
   responses: {
     200: {
