@@ -8,8 +8,11 @@ import { recomputedSalesDailySql } from './recompute';
 
 /**
  * The impact report: paid sales net of refunds by county, by paired Shanghai district, by category
- * and by month, read from the `sales_daily` rollup in two statements sent as one batch.
- * Definitions (what a sale, a refund and an order are) live in ./sales-events.ts.
+ * and by month. One statement reads the rollup — whole months from `sales_monthly`, the partial
+ * months at either end of the range from `sales_daily` — and does every breakdown in SQL, so a
+ * few dozen rows cross from D1 whatever the number of orders; a second statement in the same batch
+ * reads the district and county names. Definitions (what a sale, a refund and an order are) live in
+ * ./sales-events.ts.
  *
  * - `salesFen` is net: goods sold minus the goods share of refunds issued in the period.
  * - `orders` counts cooperative orders (an order from two cooperatives is two, as it is two
@@ -51,19 +54,6 @@ export type ImpactReport = {
 /** Where the rows come from: the maintained rollup, or the from-scratch recomputation. */
 export type ReportSource = 'rollup' | 'recompute';
 
-/** One (month × cooperative × category) cell of the slice: the grain every breakdown is summed from. */
-type Cell = {
-  month: string;
-  cooperativeId: string;
-  category: string;
-  countyId: string;
-  salesFen: number;
-  refundsFen: number;
-  orders: number;
-  categoryOrders: number;
-  households: number | null;
-};
-
 export type Place = { kind: 'county' | 'district'; id: string; nameZh: string; nameEn: string; districtId: string | null };
 
 export const UNPAIRED_DISTRICT: Named = { nameZh: '上海市（全市统筹）', nameEn: 'Shanghai (city-wide)' };
@@ -83,24 +73,88 @@ export function monthName(month: string): Named {
   };
 }
 
-/** The report's one read of the rollup: the slice summed per month × cooperative × category. */
-export function cellsSql(filter: ImpactFilter, source: ReportSource = 'rollup'): SQL {
-  const from = source === 'rollup' ? sql`sales_daily` : sql`(${recomputedSalesDailySql()})`;
-  const conditions: SQL[] = [];
-  if (filter.from) conditions.push(sql`s.day >= ${filter.from}`);
-  if (filter.to) conditions.push(sql`s.day <= ${filter.to}`);
-  if (filter.district) conditions.push(sql`s.district_id = ${filter.district}`);
-  if (filter.county) conditions.push(sql`s.county_id = ${filter.county}`);
-  if (filter.category) conditions.push(sql`s.category = ${filter.category}`);
-  const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  // Group first, then look up each cooperative's households once per group rather than per day.
-  return sql`SELECT g.*, o.households_benefited AS households FROM (
-      SELECT substr(s.day, 1, 7) AS month, s.cooperative_id AS cooperativeId, s.category, MAX(s.county_id) AS countyId,
-        SUM(s.sales_fen) AS salesFen, SUM(s.refunds_fen) AS refundsFen, SUM(s.orders) AS orders,
-        SUM(s.category_orders) AS categoryOrders
-      FROM ${from} s ${where}
-      GROUP BY month, s.cooperative_id, s.category
-    ) g LEFT JOIN organization o ON o.id = g.cooperativeId`;
+const monthOf = (day: string) => day.slice(0, 7);
+
+function addMonths(month: string, delta: 1 | -1): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+const isLastDayOfMonth = (day: string) => monthOf(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString()) !== monthOf(day);
+
+/**
+ * The whole months inside [from, to] (read from `sales_monthly`) and the day ranges left over at
+ * either end (read from `sales_daily`). Without whole months, the range is read by day.
+ */
+export function splitRange(from?: string, to?: string): { months: { first: string; last: string } | null; days: { from?: string; to?: string }[] } {
+  const first = from === undefined ? '0000-00' : from.endsWith('-01') ? monthOf(from) : addMonths(monthOf(from), 1);
+  const last = to === undefined ? '9999-99' : isLastDayOfMonth(to) ? monthOf(to) : addMonths(monthOf(to), -1);
+  if (first > last) return { months: null, days: [{ from, to }] };
+  const days: { from?: string; to?: string }[] = [];
+  // 'YYYY-MM-31' and 'YYYY-MM-01' bound a month's days as strings, whatever its length.
+  if (from !== undefined && monthOf(from) < first) days.push({ from, to: `${monthOf(from)}-31` });
+  if (to !== undefined && monthOf(to) > last) days.push({ from: `${monthOf(to)}-01`, to });
+  return { months: { first, last }, days };
+}
+
+const SLICE_COLUMNS = sql.raw('cooperative_id, county_id, district_id, category, sales_fen, refunds_fen, orders, category_orders');
+
+/** The rows of the rollup in the filter's slice, each with its month (rows may repeat a month). */
+function sliceSql(filter: ImpactFilter, source: ReportSource): SQL {
+  const places = (alias: string): SQL[] => {
+    const conditions: SQL[] = [];
+    if (filter.district) conditions.push(sql`${sql.raw(alias)}.district_id = ${filter.district}`);
+    if (filter.county) conditions.push(sql`${sql.raw(alias)}.county_id = ${filter.county}`);
+    if (filter.category) conditions.push(sql`${sql.raw(alias)}.category = ${filter.category}`);
+    return conditions;
+  };
+  const dayRange = (range: { from?: string; to?: string }) => [
+    ...(range.from ? [sql`s.day >= ${range.from}`] : []),
+    ...(range.to ? [sql`s.day <= ${range.to}`] : []),
+  ];
+  const where = (conditions: SQL[]) => (conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``);
+  if (source === 'recompute') {
+    return sql`SELECT substr(s.day, 1, 7) AS month, ${SLICE_COLUMNS} FROM (${recomputedSalesDailySql()}) s
+      ${where([...dayRange(filter), ...places('s')])}`;
+  }
+  const { months, days } = splitRange(filter.from, filter.to);
+  const parts: SQL[] = [];
+  if (months) {
+    parts.push(sql`SELECT m.month, ${SLICE_COLUMNS} FROM sales_monthly m
+      ${where([sql`m.month >= ${months.first}`, sql`m.month <= ${months.last}`, ...places('m')])}`);
+  }
+  for (const range of days) {
+    parts.push(sql`SELECT substr(s.day, 1, 7) AS month, ${SLICE_COLUMNS} FROM sales_daily s ${where([...dayRange(range), ...places('s')])}`);
+  }
+  return sql.join(parts, sql` UNION ALL `);
+}
+
+/**
+ * Figures per value of one breakdown: each cooperative's net within the group first, so that
+ * `cooperatives` and `households` count only those with positive net sales in it.
+ */
+function breakdownSql(dimension: string, key: SQL, orders: SQL): SQL {
+  return sql`SELECT ${dimension} AS dimension, g.k AS key, SUM(g.net) AS salesFen, SUM(g.refunds) AS refundsFen,
+      SUM(g.orders) AS orders, SUM(CASE WHEN g.net > 0 THEN 1 ELSE 0 END) AS cooperatives,
+      SUM(CASE WHEN g.net > 0 THEN COALESCE(o.households_benefited, 0) ELSE 0 END) AS households
+    FROM (
+      SELECT ${key} AS k, cooperative_id, SUM(sales_fen - refunds_fen) AS net, SUM(refunds_fen) AS refunds, SUM(${orders}) AS orders
+      FROM cells GROUP BY k, cooperative_id
+    ) g LEFT JOIN organization o ON o.id = g.cooperative_id
+    GROUP BY g.k`;
+}
+
+/** The whole report as rows of (dimension, key, figures): total, county, district, category, month. */
+export function reportSql(filter: ImpactFilter, source: ReportSource = 'rollup'): SQL {
+  // Under a category filter only that category's rows are read, so orders must be counted per category.
+  const orders = filter.category ? sql.raw('category_orders') : sql.raw('orders');
+  return sql`WITH cells AS MATERIALIZED (${sliceSql(filter, source)})
+    ${breakdownSql('total', sql.raw(`''`), orders)}
+    UNION ALL ${breakdownSql('county', sql.raw('county_id'), orders)}
+    UNION ALL ${breakdownSql('district', sql.raw('district_id'), orders)}
+    UNION ALL ${breakdownSql('category', sql.raw('category'), sql.raw('category_orders'))}
+    UNION ALL ${breakdownSql('month', sql.raw('month'), orders)}`;
 }
 
 const PLACES_SQL = sql`SELECT 'district' AS kind, id, name_zh AS nameZh, name_en AS nameEn, NULL AS districtId, sort_order AS sortOrder FROM districts
@@ -126,41 +180,6 @@ function checkFilterPlaces(filter: ImpactFilter, places: Place[]) {
   }
 }
 
-function figuresOf(cells: Cell[], ordersOf: (cell: Cell) => number): ImpactFigures {
-  const netByCooperative = new Map<string, { net: number; households: number }>();
-  let salesFen = 0;
-  let refundsFen = 0;
-  let orders = 0;
-  for (const cell of cells) {
-    salesFen += cell.salesFen - cell.refundsFen;
-    refundsFen += cell.refundsFen;
-    orders += ordersOf(cell);
-    const coop = netByCooperative.get(cell.cooperativeId) ?? { net: 0, households: cell.households ?? 0 };
-    coop.net += cell.salesFen - cell.refundsFen;
-    netByCooperative.set(cell.cooperativeId, coop);
-  }
-  let cooperatives = 0;
-  let households = 0;
-  for (const coop of netByCooperative.values()) {
-    if (coop.net > 0) {
-      cooperatives += 1;
-      households += coop.households;
-    }
-  }
-  return { salesFen, refundsFen, orders, households, cooperatives };
-}
-
-function groupBy<K>(cells: Cell[], keyOf: (cell: Cell) => K): Map<K, Cell[]> {
-  const groups = new Map<K, Cell[]>();
-  for (const cell of cells) {
-    const key = keyOf(cell);
-    const group = groups.get(key);
-    if (group) group.push(cell);
-    else groups.set(key, [cell]);
-  }
-  return groups;
-}
-
 const bySalesThenName = (a: ImpactFigures & Named, b: ImpactFigures & Named) =>
   b.salesFen - a.salesFen || a.nameEn.localeCompare(b.nameEn);
 
@@ -180,46 +199,39 @@ function monthsBetween(first: string, last: string): string[] {
   }
 }
 
-function shapeReport(filter: ImpactFilter, cells: Cell[], places: Place[]): ImpactReport {
+type BreakdownRow = ImpactFigures & { dimension: 'total' | 'county' | 'district' | 'category' | 'month'; key: string };
+
+const NO_FIGURES: ImpactFigures = { salesFen: 0, refundsFen: 0, orders: 0, households: 0, cooperatives: 0 };
+
+function figures(row: BreakdownRow): ImpactFigures {
+  return { salesFen: row.salesFen, refundsFen: row.refundsFen, orders: row.orders, households: row.households, cooperatives: row.cooperatives };
+}
+
+function shapeReport(filter: ImpactFilter, rows: BreakdownRow[], places: Place[]): ImpactReport {
   const county = new Map(places.filter((p) => p.kind === 'county').map((p) => [p.id, p]));
   const district = new Map(places.filter((p) => p.kind === 'district').map((p) => [p.id, p]));
-  // Under a category filter only that category's rows are read, so orders must be counted per category.
-  const ordersOf = filter.category ? (c: Cell) => c.categoryOrders : (c: Cell) => c.orders;
-  const districtOf = (cell: Cell) => county.get(cell.countyId)?.districtId ?? null;
+  const of = (dimension: BreakdownRow['dimension']) => rows.filter((r) => r.dimension === dimension);
 
-  const byCounty = [...groupBy(cells, (c) => c.countyId)].map(([countyId, group]) => {
-    const place = county.get(countyId);
-    return {
-      countyId,
-      nameZh: place?.nameZh ?? countyId,
-      nameEn: place?.nameEn ?? countyId,
-      districtId: place?.districtId ?? null,
-      ...figuresOf(group, ordersOf),
-    };
+  const byCounty = of('county').map((r) => {
+    const place = county.get(r.key);
+    return { countyId: r.key, nameZh: place?.nameZh ?? r.key, nameEn: place?.nameEn ?? r.key, districtId: place?.districtId ?? null, ...figures(r) };
   });
-  const byDistrict = [...groupBy(cells, districtOf)].map(([districtId, group]) => {
-    const place = districtId ? district.get(districtId) : undefined;
+  const byDistrict = of('district').map((r) => {
+    const place = r.key ? district.get(r.key) : undefined;
     return {
-      districtId,
+      districtId: r.key || null,
       nameZh: place?.nameZh ?? UNPAIRED_DISTRICT.nameZh,
       nameEn: place?.nameEn ?? UNPAIRED_DISTRICT.nameEn,
-      ...figuresOf(group, ordersOf),
+      ...figures(r),
     };
   });
-  const byCategory = [...groupBy(cells, (c) => c.category)].map(([category, group]) => ({
-    category,
-    ...categoryName(category),
-    ...figuresOf(group, (c) => c.categoryOrders),
-  }));
-  const monthGroups = groupBy(cells, (c) => c.month);
-  const monthKeys = [...monthGroups.keys()].sort();
+  const byCategory = of('category').map((r) => ({ category: r.key, ...categoryName(r.key), ...figures(r) }));
+  const months = new Map(of('month').map((r) => [r.key, figures(r)]));
+  const monthKeys = [...months.keys()].sort();
   const byMonth = monthKeys.length
-    ? monthsBetween(monthKeys[0]!, monthKeys[monthKeys.length - 1]!).map((month) => ({
-        month,
-        ...monthName(month),
-        ...figuresOf(monthGroups.get(month) ?? [], ordersOf),
-      }))
+    ? monthsBetween(monthKeys[0]!, monthKeys[monthKeys.length - 1]!).map((month) => ({ month, ...monthName(month), ...(months.get(month) ?? NO_FIGURES) }))
     : [];
+  const total = of('total')[0];
 
   return {
     filter: {
@@ -229,7 +241,7 @@ function shapeReport(filter: ImpactFilter, cells: Cell[], places: Place[]): Impa
       county: filter.county ?? null,
       category: filter.category ?? null,
     },
-    totals: figuresOf(cells, ordersOf),
+    totals: total ? figures(total) : NO_FIGURES,
     byCounty: byCounty.sort(bySalesThenName),
     byDistrict: byDistrict.sort(bySalesThenName),
     byCategory: byCategory.sort(bySalesThenName),
@@ -239,9 +251,9 @@ function shapeReport(filter: ImpactFilter, cells: Cell[], places: Place[]): Impa
 
 /** The report and every district and county (for filter forms), in one round trip of two statements. */
 export async function loadImpact(db: Db, filter: ImpactFilter, source: ReportSource = 'rollup'): Promise<{ report: ImpactReport; places: Place[] }> {
-  const [places, cells] = await selectBatch<[Place, Cell]>(db, [PLACES_SQL, cellsSql(filter, source)]);
+  const [places, rows] = await selectBatch<[Place, BreakdownRow]>(db, [PLACES_SQL, reportSql(filter, source)]);
   checkFilterPlaces(filter, places);
-  return { report: shapeReport(filter, cells, places), places };
+  return { report: shapeReport(filter, rows, places), places };
 }
 
 /** The report for `filter`, from the rollup (default) or from the recomputation. */

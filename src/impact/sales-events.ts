@@ -55,9 +55,14 @@ function scopedPaymentId(scope: EventScope): SQL | null {
 }
 
 /**
- * The CTEs describing sales: `sale_payments` (the first succeeded payment of each order or
- * participant), `sale_facts` (per payment × cooperative × category: goods, units, counters and the
- * running goods total used to share refunds) and `sale_refunds` (succeeded refunds of those payments).
+ * The CTEs describing sales and refunds:
+ * - `sale_payments`: the first succeeded payment of each order or participant;
+ * - `sale_facts`: per sale payment × cooperative × category, its goods, units and `coop_order` flag;
+ * - `sale_refunds`: succeeded refunds of sale payments (few);
+ * - `refund_facts`: the rows of the refunded sales only, with the running goods total and base that
+ *   share a refund out — kept apart from `sale_facts` so that the windows and joins needed for
+ *   refunds touch a few thousand rows, not every sale;
+ * - `refund_shares`: each refund's share per row.
  */
 function saleCtes(scope: EventScope): SQL {
   const paymentId = scopedPaymentId(scope);
@@ -70,7 +75,7 @@ function saleCtes(scope: EventScope): SQL {
     : sql`p.status = 'succeeded'`;
   const onlyThisPayment = paymentId ? sql`AND payment_id = ${paymentId}` : sql``;
   // MATERIALIZED: each CTE is read several times below and must be computed once. CROSS JOIN fixes
-  // the join order (SQLite's rule) so the few sale payments drive index lookups into the big tables.
+  // the join order (SQLite's rule) so the smaller side drives index lookups into the bigger one.
   return sql`
   sale_payments AS MATERIALIZED (
     SELECT payment_id, order_id, participant_id, paid_at, amount_fen FROM (
@@ -81,12 +86,12 @@ function saleCtes(scope: EventScope): SQL {
     ) WHERE rn = 1 ${onlyThisPayment}
   ),
   sale_lines AS (
-    SELECT sp.payment_id, ol.cooperative_id, MAX(ol.county_id) AS county_id, ol.category,
+    SELECT sp.payment_id, sp.paid_at, ol.cooperative_id, MAX(ol.county_id) AS county_id, ol.category,
       SUM(ol.line_total_fen) AS goods_fen, SUM(ol.quantity) AS units
     FROM sale_payments sp CROSS JOIN order_lines ol ON ol.order_id = sp.order_id
     GROUP BY sp.payment_id, ol.cooperative_id, ol.category
     UNION ALL
-    SELECT sp.payment_id, pr.cooperative_id, MAX(pr.county_id), pr.category,
+    SELECT sp.payment_id, sp.paid_at, pr.cooperative_id, MAX(pr.county_id), pr.category,
       SUM(pi.line_total_fen), SUM(pi.quantity)
     FROM sale_payments sp
       CROSS JOIN group_buy_participant_items pi ON pi.participant_id = sp.participant_id
@@ -94,29 +99,35 @@ function saleCtes(scope: EventScope): SQL {
     GROUP BY sp.payment_id, pr.cooperative_id, pr.category
   ),
   sale_facts AS MATERIALIZED (
-    SELECT sl.payment_id, sl.cooperative_id, sl.county_id, sl.category, sl.goods_fen, sl.units, sp.paid_at,
-      CASE WHEN sl.category = MIN(sl.category) OVER (PARTITION BY sl.payment_id, sl.cooperative_id) THEN 1 ELSE 0 END AS coop_order,
-      SUM(sl.goods_fen) OVER (PARTITION BY sl.payment_id ORDER BY sl.cooperative_id, sl.category ROWS UNBOUNDED PRECEDING) AS cum_fen,
-      MAX(sp.amount_fen, SUM(sl.goods_fen) OVER (PARTITION BY sl.payment_id)) AS base_fen
-    FROM sale_lines sl JOIN sale_payments sp ON sp.payment_id = sl.payment_id
+    SELECT sl.*,
+      CASE WHEN sl.category = MIN(sl.category) OVER (PARTITION BY sl.payment_id, sl.cooperative_id) THEN 1 ELSE 0 END AS coop_order
+    FROM sale_lines sl
   ),
-  sale_refunds AS (
+  sale_refunds AS MATERIALIZED (
     SELECT r.id AS refund_id, r.payment_id, r.amount_fen, r.created_at, sp.amount_fen AS paid_fen
     FROM sale_payments sp CROSS JOIN refunds r ON r.payment_id = sp.payment_id
     WHERE r.status = 'succeeded'
+  ),
+  refund_facts AS MATERIALIZED (
+    SELECT f.*,
+      SUM(f.goods_fen) OVER (PARTITION BY f.payment_id ORDER BY f.cooperative_id, f.category ROWS UNBOUNDED PRECEDING) AS cum_fen,
+      MAX(rp.paid_fen, SUM(f.goods_fen) OVER (PARTITION BY f.payment_id)) AS base_fen
+    FROM (SELECT DISTINCT payment_id, paid_fen FROM sale_refunds) rp CROSS JOIN sale_facts f ON f.payment_id = rp.payment_id
+  ),
+  refund_shares AS MATERIALIZED (
+    SELECT r.refund_id, r.created_at, f.payment_id, f.cooperative_id, f.county_id, f.category,
+      (r.amount_fen * f.cum_fen) / f.base_fen - (r.amount_fen * (f.cum_fen - f.goods_fen)) / f.base_fen AS share_fen
+    FROM sale_refunds r CROSS JOIN refund_facts f ON f.payment_id = r.payment_id
   )`;
 }
 
-/** The goods share of refund `r` falling on sale row `f`: the cumulative floor described above. */
-const refundShare = sql`(r.amount_fen * f.cum_fen) / f.base_fen - (r.amount_fen * (f.cum_fen - f.goods_fen)) / f.base_fen`;
-
 /** Refund events: each succeeded refund's goods share per row (only `scope`'s own refund when scoped). */
 function refundEvents(scope: EventScope): SQL {
-  const onlyThisRefund = scope.kind === 'refund' ? sql`WHERE r.refund_id = ${scope.refundId}` : sql``;
+  const onlyThisRefund = scope.kind === 'refund' ? sql`WHERE s.refund_id = ${scope.refundId}` : sql``;
   return sql`
-    SELECT ${shanghaiDaySql(sql`r.created_at`)} AS day, f.cooperative_id, f.county_id, f.category,
-      0 AS sales_fen, ${refundShare} AS refunds_fen, 0 AS orders, 0 AS category_orders, 0 AS units
-    FROM sale_refunds r JOIN sale_facts f ON f.payment_id = r.payment_id
+    SELECT ${shanghaiDaySql(sql`s.created_at`)} AS day, s.cooperative_id, s.county_id, s.category,
+      0 AS sales_fen, s.share_fen AS refunds_fen, 0 AS orders, 0 AS category_orders, 0 AS units
+    FROM refund_shares s
     ${onlyThisRefund}`;
 }
 
@@ -133,14 +144,18 @@ function fullRefundEvents(scope: EventScope): SQL {
       : sql``;
   return sql`
     SELECT ${shanghaiDaySql(sql`fr.refunded_at`)} AS day, f.cooperative_id, f.county_id, f.category,
-      0 AS sales_fen,
-      f.goods_fen - (SELECT SUM(${refundShare}) FROM sale_refunds r WHERE r.payment_id = f.payment_id) AS refunds_fen,
+      0 AS sales_fen, f.goods_fen - sh.shared_fen AS refunds_fen,
       -f.coop_order AS orders, -1 AS category_orders, -f.units AS units
     FROM (
       SELECT r.payment_id, MAX(r.created_at) AS refunded_at FROM sale_refunds r
       GROUP BY r.payment_id
       HAVING SUM(r.amount_fen) >= MAX(r.paid_fen) ${completedByThisRefund}
-    ) fr JOIN sale_facts f ON f.payment_id = fr.payment_id`;
+    ) fr
+      CROSS JOIN refund_facts f ON f.payment_id = fr.payment_id
+      JOIN (
+        SELECT payment_id, cooperative_id, category, SUM(share_fen) AS shared_fen FROM refund_shares
+        GROUP BY payment_id, cooperative_id, category
+      ) sh ON sh.payment_id = f.payment_id AND sh.cooperative_id = f.cooperative_id AND sh.category = f.category`;
 }
 
 function saleEvents(): SQL {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { call, callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 import { catalogProducts, SalesWriter, testDb, type CatalogProduct } from '../helpers/impact';
-import { recomputedSalesDaily, storedSalesDaily } from '../../src/impact/recompute';
+import { monthlyAgreement, recomputedSalesDaily, storedSalesDaily } from '../../src/impact/recompute';
 import type { ImpactReport } from '../../src/impact/report';
 import { startOfShanghaiDay } from '../../src/lib/time';
 
@@ -122,6 +122,8 @@ describe('counties', () => {
     expect(coops.every((c) => c.districtId === 'minhang')).toBe(true);
     // The moved history still agrees with a recomputation from the orders.
     expect(await storedSalesDaily(db)).toEqual(await recomputedSalesDaily(db));
+    const monthly = await monthlyAgreement(db);
+    expect(monthly.stored).toEqual(monthly.summed);
     const [entry] = (await auditOf('huize')).filter((a) => a.action === 'county.update');
     expect(JSON.parse(entry!.before!).districtId).toBe('baoshan');
     expect(JSON.parse(entry!.after!).districtId).toBe('minhang');

@@ -3,7 +3,7 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { env } from 'cloudflare:workers';
 import { testDb } from '../helpers/impact';
 import { salesRollupStatements } from '../../src/impact/rollup';
-import { cellsSql } from '../../src/impact/report';
+import { reportSql, splitRange } from '../../src/impact/report';
 
 /**
  * The rollup runs inside every payment and refund batch: it must reach the order's rows through
@@ -34,12 +34,27 @@ describe('query plans of the impact statements', () => {
   });
 
   it.each([
-    ['county', { county: 'huize', from: '2026-01-01', to: '2026-12-31' }, 'sales_daily_county_idx'],
-    ['district', { district: 'baoshan', from: '2026-01-01' }, 'sales_daily_district_idx'],
-    ['date range', { from: '2026-01-01', to: '2026-03-31', category: 'tea' }, 'sqlite_autoindex_sales_daily_1'],
-  ] as const)('Should read a %s slice of the rollup through an index', async (_name, filter, index) => {
-    const plan = await planOf(new SQLiteAsyncDialect({ casing: 'snake_case' }).sqlToQuery(cellsSql(filter)));
-    expect(plan.join('\n')).toContain(`USING INDEX ${index}`);
-    expect(plan.some((line) => /^SCAN s\b/.test(line))).toBe(false);
+    ['county', { county: 'huize', from: '2026-01-01', to: '2026-12-31' }, ['sales_monthly_county_idx']],
+    ['district', { district: 'baoshan', from: '2026-01-15', to: '2026-03-10' }, ['sales_monthly_district_idx', 'sales_daily_district_idx']],
+    ['category and partial months', { from: '2026-01-20', to: '2026-03-31', category: 'tea' }, ['sqlite_autoindex_sales_monthly_1', 'sqlite_autoindex_sales_daily_1']],
+  ] as const)('Should read a %s slice of the rollup through indexes', async (_name, filter, indexes) => {
+    const plan = await planOf(new SQLiteAsyncDialect({ casing: 'snake_case' }).sqlToQuery(reportSql(filter)));
+    for (const index of indexes) expect(plan.join('\n')).toContain(`INDEX ${index}`);
+    expect(plan.some((line) => /^SCAN (s|m)\b/.test(line))).toBe(false);
+  });
+});
+
+describe('splitRange', () => {
+  it.each([
+    ['2026-01-01', '2026-12-31', { first: '2026-01', last: '2026-12' }, []],
+    ['2026-01-15', '2026-03-10', { first: '2026-02', last: '2026-02' }, [{ from: '2026-01-15', to: '2026-01-31' }, { from: '2026-03-01', to: '2026-03-10' }]],
+    ['2026-03-05', '2026-03-20', null, [{ from: '2026-03-05', to: '2026-03-20' }]],
+    ['2026-02-01', '2026-02-28', { first: '2026-02', last: '2026-02' }, []],
+    ['2024-02-01', '2024-02-28', null, [{ from: '2024-02-01', to: '2024-02-28' }]],
+    ['2025-12-02', '2026-01-31', { first: '2026-01', last: '2026-01' }, [{ from: '2025-12-02', to: '2025-12-31' }]],
+    [undefined, '2026-04-15', { first: '0000-00', last: '2026-03' }, [{ from: '2026-04-01', to: '2026-04-15' }]],
+    ['2026-03-02', undefined, { first: '2026-04', last: '9999-99' }, [{ from: '2026-03-02', to: '2026-03-31' }]],
+  ])('Should split %s – %s into whole months and edge days', (from, to, months, days) => {
+    expect(splitRange(from, to)).toEqual({ months, days });
   });
 });

@@ -5,7 +5,7 @@ import { seedDatabase } from '../helpers/seed';
 import { districtOfCounty, generateSales, testDb } from '../helpers/impact';
 import { ledgerSalesDaily, type LedgerRow } from '../helpers/impact-ledger';
 import { impactReport, type ImpactFilter, type ImpactReport } from '../../src/impact/report';
-import { recomputedSalesDaily, storedSalesDaily } from '../../src/impact/recompute';
+import { monthlyAgreement, recomputedSalesDaily, storedSalesDaily } from '../../src/impact/recompute';
 
 let ledger: LedgerRow[];
 let households: Map<string, number>;
@@ -53,6 +53,9 @@ const filters: [string, () => ImpactFilter][] = [
   ['no filter', () => ({})],
   ['a date range', () => ({ from: '2026-02-01', to: '2026-03-15' })],
   ['a single day', () => ({ from: ledger[10]!.day, to: ledger[10]!.day })],
+  ['whole months', () => ({ from: '2026-02-01', to: '2026-04-30' })],
+  ['everything up to a day', () => ({ to: '2026-04-15' })],
+  ['everything from a day', () => ({ from: '2026-03-02' })],
   ['a district', () => ({ district: busiest('districtId') })],
   ['a county', () => ({ county: busiest('countyId') })],
   ['a category', () => ({ category: busiest('category') as ImpactFilter['category'] })],
@@ -92,6 +95,9 @@ describe('GET /api/v1/impact over generated sales', () => {
     expect(ledger.length).toBeGreaterThan(100);
     expect(await storedSalesDaily(db)).toEqual(ledger);
     expect(await recomputedSalesDaily(db)).toEqual(ledger);
+    const { stored, summed } = await monthlyAgreement(db);
+    expect(stored.length).toBeGreaterThan(10);
+    expect(stored).toEqual(summed);
   });
 
   it.each(filters)('Should report the same as the recomputation and the oracle for %s', async (_name, filterOf) => {
@@ -201,6 +207,8 @@ describe('POST /api/v1/admin/impact/rebuild', () => {
     expect(body.after.rows).toBe(ledger.length);
     expect(body.before.rows).toBe(ledger.length - 2);
     expect(await storedSalesDaily(db)).toEqual(ledger);
+    const monthly = await monthlyAgreement(db);
+    expect(monthly.stored).toEqual(monthly.summed);
 
     const [audit] = await db.all<{ action: string; actorUserId: string; after: string }>(
       sql`SELECT action, actor_user_id AS actorUserId, after FROM audit_log WHERE action = 'impact.rebuild'`,

@@ -31,3 +31,31 @@ export const salesDaily = sqliteTable(
     index('sales_daily_district_idx').on(t.districtId, t.day),
   ],
 );
+
+/**
+ * `sales_daily` summed per month, kept in step with it by triggers (migration
+ * 0004_sales_monthly_triggers.sql) on every insert, update and delete, so whatever writes the daily
+ * rollup — a payment, a refund, a county move, a rebuild — the monthly one follows. The report reads
+ * whole months here and only the partial months at the ends of a range from `sales_daily`.
+ */
+export const salesMonthly = sqliteTable(
+  'sales_monthly',
+  {
+    /** 'YYYY-MM' in Asia/Shanghai. */
+    month: text().notNull(),
+    cooperativeId: text().notNull(),
+    countyId: text().notNull(),
+    districtId: text().notNull().default(''),
+    category: text().notNull(),
+    salesFen: integer().notNull().default(0),
+    refundsFen: integer().notNull().default(0),
+    orders: integer().notNull().default(0),
+    categoryOrders: integer().notNull().default(0),
+    units: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.month, t.cooperativeId, t.category] }),
+    index('sales_monthly_county_idx').on(t.countyId, t.month),
+    index('sales_monthly_district_idx').on(t.districtId, t.month),
+  ],
+);
