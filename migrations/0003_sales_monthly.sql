@@ -1,3 +1,8 @@
+CREATE TABLE `impact_state` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`version` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `sales_monthly` (
 	`month` text NOT NULL,
 	`cooperative_id` text NOT NULL,

@@ -10,9 +10,9 @@ import { recomputedSalesDailySql } from './recompute';
  * The impact report: paid sales net of refunds by county, by paired Shanghai district, by category
  * and by month. One statement reads the rollup — whole months from `sales_monthly`, the partial
  * months at either end of the range from `sales_daily` — and does every breakdown in SQL, so a
- * few dozen rows cross from D1 whatever the number of orders; a second statement in the same batch
- * reads the district and county names. Definitions (what a sale, a refund and an order are) live in
- * ./sales-events.ts.
+ * few dozen rows cross from D1 whatever the number of orders. Its result is cached per version of
+ * the data (see `loadImpact`), so most requests cost one round trip of two one-row-ish reads.
+ * Definitions (what a sale, a refund and an order are) live in ./sales-events.ts.
  *
  * - `salesFen` is net: goods sold minus the goods share of refunds issued in the period.
  * - `orders` counts cooperative orders (an order from two cooperatives is two, as it is two
@@ -130,31 +130,46 @@ function sliceSql(filter: ImpactFilter, source: ReportSource): SQL {
   return sql.join(parts, sql` UNION ALL `);
 }
 
+/** Figures of a group of per-cooperative rows `g` (net, refunds, orders, households). */
+const GROUP_FIGURES = sql.raw(`SUM(g.net) AS salesFen, SUM(g.refunds) AS refundsFen, SUM(g.orders) AS orders,
+  SUM(CASE WHEN g.net > 0 THEN 1 ELSE 0 END) AS cooperatives,
+  SUM(CASE WHEN g.net > 0 THEN g.households ELSE 0 END) AS households`);
+
 /**
- * Figures per value of one breakdown: each cooperative's net within the group first, so that
- * `cooperatives` and `households` count only those with positive net sales in it.
+ * A breakdown by a column of the slice that varies within a cooperative (category, month): each
+ * cooperative's net within the group first, so `cooperatives` and `households` count only those
+ * with positive net sales in it.
  */
-function breakdownSql(dimension: string, key: SQL, orders: SQL): SQL {
-  return sql`SELECT ${dimension} AS dimension, g.k AS key, SUM(g.net) AS salesFen, SUM(g.refunds) AS refundsFen,
-      SUM(g.orders) AS orders, SUM(CASE WHEN g.net > 0 THEN 1 ELSE 0 END) AS cooperatives,
-      SUM(CASE WHEN g.net > 0 THEN COALESCE(o.households_benefited, 0) ELSE 0 END) AS households
-    FROM (
-      SELECT ${key} AS k, cooperative_id, SUM(sales_fen - refunds_fen) AS net, SUM(refunds_fen) AS refunds, SUM(${orders}) AS orders
-      FROM cells GROUP BY k, cooperative_id
-    ) g LEFT JOIN organization o ON o.id = g.cooperative_id
-    GROUP BY g.k`;
+function breakdownWithinCooperatives(dimension: string, key: string, orders: SQL): SQL {
+  return sql`SELECT ${dimension} AS dimension, g.k AS key, ${GROUP_FIGURES} FROM (
+      SELECT c.${sql.raw(key)} AS k, c.cooperative_id, SUM(c.sales_fen - c.refunds_fen) AS net, SUM(c.refunds_fen) AS refunds,
+        SUM(${orders}) AS orders, COALESCE(MAX(o.households_benefited), 0) AS households
+      FROM cells c LEFT JOIN organization o ON o.id = c.cooperative_id
+      GROUP BY c.${sql.raw(key)}, c.cooperative_id
+    ) g GROUP BY g.k`;
 }
 
-/** The whole report as rows of (dimension, key, figures): total, county, district, category, month. */
+/**
+ * The whole report as rows of (dimension, key, figures): total, county, district, category, month.
+ * Total, county and district are sums of whole cooperatives (a cooperative lies in one county and
+ * one district), so they share one per-cooperative pass; category and month need one pass each.
+ */
 export function reportSql(filter: ImpactFilter, source: ReportSource = 'rollup'): SQL {
   // Under a category filter only that category's rows are read, so orders must be counted per category.
-  const orders = filter.category ? sql.raw('category_orders') : sql.raw('orders');
-  return sql`WITH cells AS MATERIALIZED (${sliceSql(filter, source)})
-    ${breakdownSql('total', sql.raw(`''`), orders)}
-    UNION ALL ${breakdownSql('county', sql.raw('county_id'), orders)}
-    UNION ALL ${breakdownSql('district', sql.raw('district_id'), orders)}
-    UNION ALL ${breakdownSql('category', sql.raw('category'), sql.raw('category_orders'))}
-    UNION ALL ${breakdownSql('month', sql.raw('month'), orders)}`;
+  const orders = filter.category ? sql.raw('c.category_orders') : sql.raw('c.orders');
+  return sql`WITH cells AS MATERIALIZED (${sliceSql(filter, source)}),
+    cooperatives AS MATERIALIZED (
+      SELECT c.cooperative_id, MAX(c.county_id) AS county_id, MAX(c.district_id) AS district_id,
+        SUM(c.sales_fen - c.refunds_fen) AS net, SUM(c.refunds_fen) AS refunds, SUM(${orders}) AS orders,
+        COALESCE(MAX(o.households_benefited), 0) AS households
+      FROM cells c LEFT JOIN organization o ON o.id = c.cooperative_id
+      GROUP BY c.cooperative_id
+    )
+    SELECT 'total' AS dimension, '' AS key, ${GROUP_FIGURES} FROM cooperatives g
+    UNION ALL SELECT 'county', g.county_id, ${GROUP_FIGURES} FROM cooperatives g GROUP BY g.county_id
+    UNION ALL SELECT 'district', g.district_id, ${GROUP_FIGURES} FROM cooperatives g GROUP BY g.district_id
+    UNION ALL ${breakdownWithinCooperatives('category', 'category', sql.raw('c.category_orders'))}
+    UNION ALL ${breakdownWithinCooperatives('month', 'month', orders)}`;
 }
 
 const PLACES_SQL = sql`SELECT 'district' AS kind, id, name_zh AS nameZh, name_en AS nameEn, NULL AS districtId, sort_order AS sortOrder FROM districts
@@ -203,8 +218,15 @@ type BreakdownRow = ImpactFigures & { dimension: 'total' | 'county' | 'district'
 
 const NO_FIGURES: ImpactFigures = { salesFen: 0, refundsFen: 0, orders: 0, households: 0, cooperatives: 0 };
 
+/** SQL sums over no rows are NULL: an empty slice is all zeros. */
 function figures(row: BreakdownRow): ImpactFigures {
-  return { salesFen: row.salesFen, refundsFen: row.refundsFen, orders: row.orders, households: row.households, cooperatives: row.cooperatives };
+  return {
+    salesFen: row.salesFen ?? 0,
+    refundsFen: row.refundsFen ?? 0,
+    orders: row.orders ?? 0,
+    households: row.households ?? 0,
+    cooperatives: row.cooperatives ?? 0,
+  };
 }
 
 function shapeReport(filter: ImpactFilter, rows: BreakdownRow[], places: Place[]): ImpactReport {
@@ -249,10 +271,40 @@ function shapeReport(filter: ImpactFilter, rows: BreakdownRow[], places: Place[]
   };
 }
 
-/** The report and every district and county (for filter forms), in one round trip of two statements. */
+const VERSION_SQL = sql`SELECT version FROM impact_state WHERE id = 1`;
+
+/**
+ * Breakdown rows by (data version, source, filter). The version changes with every write the report
+ * depends on (migration 0004's triggers), so an entry is never stale; an isolate keeps the most
+ * recent few hundred slices.
+ */
+const cache = new Map<string, BreakdownRow[]>();
+const CACHE_ENTRIES = 256;
+
+function remember(key: string, rows: BreakdownRow[]) {
+  cache.set(key, rows);
+  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+}
+
+/**
+ * The report and every district and county (for filter forms). One round trip reads the names and
+ * the data version; the figures come from the cache for that version, or from a second round trip.
+ * The recomputation (tests, admin checks) is never cached.
+ */
 export async function loadImpact(db: Db, filter: ImpactFilter, source: ReportSource = 'rollup'): Promise<{ report: ImpactReport; places: Place[] }> {
-  const [places, rows] = await selectBatch<[Place, BreakdownRow]>(db, [PLACES_SQL, reportSql(filter, source)]);
+  if (source === 'recompute') {
+    const [places, rows] = await selectBatch<[Place, BreakdownRow]>(db, [PLACES_SQL, reportSql(filter, source)]);
+    checkFilterPlaces(filter, places);
+    return { report: shapeReport(filter, rows, places), places };
+  }
+  const [places, [state]] = await selectBatch<[Place, { version: number }]>(db, [PLACES_SQL, VERSION_SQL]);
   checkFilterPlaces(filter, places);
+  const key = `${state?.version}|${filter.from ?? ''}|${filter.to ?? ''}|${filter.district ?? ''}|${filter.county ?? ''}|${filter.category ?? ''}`;
+  let rows = cache.get(key);
+  if (!rows) {
+    rows = await db.all<BreakdownRow>(reportSql(filter, source));
+    remember(key, rows);
+  }
   return { report: shapeReport(filter, rows, places), places };
 }
 

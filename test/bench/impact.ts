@@ -120,6 +120,7 @@ async function main() {
       body: JSON.stringify({ email: 'admin@shanhai.local', password: DEMO_PASSWORD }),
     });
     const token = signIn.headers.get('set-auth-token');
+    if (!token) throw new Error(`Admin sign-in failed: ${signIn.status} ${await signIn.text()}`);
     const t3 = performance.now();
     const rebuild = await fetch(new URL('/api/v1/admin/impact/rebuild', url), { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     const rebuildMs = Math.round(performance.now() - t3);

@@ -34,7 +34,7 @@ export const salesDaily = sqliteTable(
 
 /**
  * `sales_daily` summed per month, kept in step with it by triggers (migration
- * 0004_sales_monthly_triggers.sql) on every insert, update and delete, so whatever writes the daily
+ * 0004_impact_triggers.sql) on every insert, update and delete, so whatever writes the daily
  * rollup — a payment, a refund, a county move, a rebuild — the monthly one follows. The report reads
  * whole months here and only the partial months at the ends of a range from `sales_daily`.
  */
@@ -59,3 +59,13 @@ export const salesMonthly = sqliteTable(
     index('sales_monthly_district_idx').on(t.districtId, t.month),
   ],
 );
+
+/**
+ * One row whose `version` changes (to a new random value) whenever anything the impact report
+ * reads changes: any write to `sales_daily` (and so `sales_monthly`) or to a cooperative's
+ * households. Triggers set it (migration 0004); the report caches its figures per version.
+ */
+export const impactState = sqliteTable('impact_state', {
+  id: integer().primaryKey(),
+  version: integer().notNull(),
+});
