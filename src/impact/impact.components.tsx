@@ -205,9 +205,9 @@ export function SalesByMonth({ id, heading, rows, locale }: { id: string; headin
 
 /** Styles for the figures and charts (pages add them after the base stylesheet). */
 export const impactCss = `
-dl.headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:12px 0}
+dl.headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:10px;margin:12px 0}
 dl.headline>div{background:#fff;border:1px solid var(--line);border-radius:10px;padding:10px 12px}
-dl.headline dt{color:var(--muted);font-size:.9rem}dl.headline dd{margin:2px 0 0;font-size:1.4rem;font-weight:700}
+dl.headline dt{color:var(--muted);font-size:.9rem}dl.headline dd{margin:2px 0 0;font-size:1.3rem;font-weight:700;overflow-wrap:anywhere}
 .impact-chart{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px;margin:12px 0}
 .impact-chart h2{margin-top:0}.chart{display:block;max-width:720px;overflow:visible}
 .charts{display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(300px,1fr))}.charts>.impact-chart{margin:0}

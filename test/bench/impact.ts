@@ -15,11 +15,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { buildSeedStatements, DEMO_PASSWORD } from '../../seeds/seed';
-import { recomputedSalesDailySql } from '../../src/impact/recompute';
+import { salesDailyRowsSql } from '../../src/impact/sales-events';
 import { applyScale } from './generate-scale';
 
 type AutocannonResult = {
@@ -53,6 +54,18 @@ function migrationStatements(): string[] {
     .filter(Boolean);
 }
 
+/** A free loopback port, so APP_URL (Better Auth's trusted origin) can name the worker's real origin. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function main() {
   if (!reuse) rmSync(path.join(work, 'state'), { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -65,6 +78,7 @@ async function main() {
   });
   const bundle = /Total Upload: ([^\n]+)/.exec(build)?.[1] ?? 'unknown';
 
+  const port = await freePort();
   // Miniflare 5 takes wrangler-like config; its converter accepts the familiar (v4) options.
   const mf = new Miniflare(convertV4MiniflareOptions({
     scriptPath: path.join(work, 'dist/index.js'),
@@ -73,10 +87,10 @@ async function main() {
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: 'shanhai-bench' },
     r2Buckets: ['PHOTOS'],
-    bindings: { APP_URL: 'http://127.0.0.1', BENCH_MODE: '1' },
+    bindings: { APP_URL: `http://127.0.0.1:${port}`, BENCH_MODE: '1' },
     resourcePersistencePath: path.join(work, 'state'),
     host: '127.0.0.1',
-    port: 0,
+    port,
   }));
   try {
     const url = await mf.ready;
@@ -102,7 +116,7 @@ async function main() {
     }
 
     // Proof at scale: the rollup (written by the rules' independent implementation) equals the SQL recomputation.
-    const { sql: recomputeSql, params } = dialect.sqlToQuery(recomputedSalesDailySql());
+    const { sql: recomputeSql, params } = dialect.sqlToQuery(salesDailyRowsSql({ kind: 'all' }));
     const columns = 'day, cooperative_id, county_id, district_id, category, sales_fen, refunds_fen, orders, category_orders, units';
     const t2 = performance.now();
     const onlyInRollup = await d1.prepare(`SELECT count(*) AS n FROM (SELECT ${columns} FROM sales_daily EXCEPT SELECT ${columns} FROM (${recomputeSql}))`).bind(...params).first<{ n: number }>();
@@ -116,13 +130,13 @@ async function main() {
     // The admin's rebuild at scale (same content, so the measurements below are unaffected).
     const signIn = await fetch(new URL('/api/auth/sign-in/email', url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: url.origin },
       body: JSON.stringify({ email: 'admin@shanhai.local', password: DEMO_PASSWORD }),
     });
     const token = signIn.headers.get('set-auth-token');
     if (!token) throw new Error(`Admin sign-in failed: ${signIn.status} ${await signIn.text()}`);
     const t3 = performance.now();
-    const rebuild = await fetch(new URL('/api/v1/admin/impact/rebuild', url), { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const rebuild = await fetch(new URL('/api/v1/admin/impact/rebuild', url), { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: url.origin } });
     const rebuildMs = Math.round(performance.now() - t3);
     console.log(`Admin rebuild over ${orders} orders: ${rebuild.status} in ${rebuildMs} ms`);
 

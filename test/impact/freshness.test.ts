@@ -14,7 +14,7 @@ const read = async () => (await callJson<ImpactReport>(url)).body;
 
 beforeAll(async () => {
   await seedDatabase();
-  [product] = await catalogProducts(testDb());
+  product = (await catalogProducts(testDb()))[0]!;
 });
 
 async function sell(quantity: number) {
