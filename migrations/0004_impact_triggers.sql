@@ -2,8 +2,9 @@
 -- 1. sales_monthly follows sales_daily: every insert, update and delete of a daily row adds its
 --    difference to the row of its month. Upserts on sales_daily fire the INSERT or the UPDATE
 --    trigger, so the payment, refund, county-move and rebuild batches need nothing more.
--- 2. impact_state.version takes a new random value on every such write and whenever a cooperative's
---    households change, so the report can cache its figures per version and never serve stale ones.
+-- 2. impact_state.version takes a new random value on every such write, whenever a cooperative's
+--    households change and whenever a district or county is added, renamed, moved or removed, so the
+--    report can cache its figures and names per version and never serve stale ones.
 INSERT INTO impact_state (id, version) VALUES (1, random());
 --> statement-breakpoint
 CREATE TRIGGER `sales_daily_after_insert` AFTER INSERT ON `sales_daily` BEGIN
@@ -53,6 +54,30 @@ CREATE TRIGGER `sales_daily_after_delete` AFTER DELETE ON `sales_daily` BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `organization_households_impact_version` AFTER UPDATE OF households_benefited ON `organization` BEGIN
+  UPDATE impact_state SET version = random() WHERE id = 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `districts_after_insert_impact_version` AFTER INSERT ON `districts` BEGIN
+  UPDATE impact_state SET version = random() WHERE id = 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `districts_after_update_impact_version` AFTER UPDATE ON `districts` BEGIN
+  UPDATE impact_state SET version = random() WHERE id = 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `districts_after_delete_impact_version` AFTER DELETE ON `districts` BEGIN
+  UPDATE impact_state SET version = random() WHERE id = 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `counties_after_insert_impact_version` AFTER INSERT ON `counties` BEGIN
+  UPDATE impact_state SET version = random() WHERE id = 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `counties_after_update_impact_version` AFTER UPDATE ON `counties` BEGIN
+  UPDATE impact_state SET version = random() WHERE id = 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `counties_after_delete_impact_version` AFTER DELETE ON `counties` BEGIN
   UPDATE impact_state SET version = random() WHERE id = 1;
 END;
 --> statement-breakpoint

@@ -6,7 +6,7 @@ import { formatFen } from '../lib/money';
 import { messages, type Locale } from '../lib/i18n';
 import { BarChart, LineChart } from './charts';
 import type { CountyImpact } from './county-impact';
-import type { ImpactFigures, ImpactReport, Named } from './report';
+import { MONTHS_EN, type ImpactFigures, type ImpactReport, type Named } from './report';
 
 export const impactText = messages({
   zh: {
@@ -159,8 +159,8 @@ const shortMonth = (month: string, locale: Locale) => {
   const [year, mm] = month.split('-');
   const first = mm === '01';
   if (locale === 'en') {
-    const name = new Date(Date.UTC(Number(year), Number(mm) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-    return first ? `${name} ${year!.slice(2)}` : name;
+    const name = MONTHS_EN[Number(mm) - 1];
+    return first ? `${name} ${year!.slice(2)}` : name!;
   }
   return first ? `${year!.slice(2)}年${Number(mm)}月` : `${Number(mm)}月`;
 };

@@ -10,8 +10,8 @@ import { recomputedSalesDailySql } from './recompute';
  * The impact report: paid sales net of refunds by county, by paired Shanghai district, by category
  * and by month. One statement reads the rollup — whole months from `sales_monthly`, the partial
  * months at either end of the range from `sales_daily` — and does every breakdown in SQL, so a
- * few dozen rows cross from D1 whatever the number of orders. Its result is cached per version of
- * the data (see `loadImpact`), so most requests cost one round trip of two one-row-ish reads.
+ * few dozen rows cross from D1 whatever the number of orders. Reports are cached per version of
+ * the data (see `loadImpact`), so most requests cost one one-row read.
  * Definitions (what a sale, a refund and an order are) live in ./sales-events.ts.
  *
  * - `salesFen` is net: goods sold minus the goods share of refunds issued in the period.
@@ -64,13 +64,11 @@ export function categoryName(category: string): Named {
   return categoryNames.get(category) ?? { nameZh: category, nameEn: category };
 }
 
+export const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
 export function monthName(month: string): Named {
   const [year, mm] = month.split('-');
-  const date = new Date(Date.UTC(Number(year), Number(mm) - 1, 1));
-  return {
-    nameZh: `${year}年${Number(mm)}月`,
-    nameEn: date.toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }),
-  };
+  return { nameZh: `${year}年${Number(mm)}月`, nameEn: `${MONTHS_EN[Number(mm) - 1]} ${year}` };
 }
 
 const monthOf = (day: string) => day.slice(0, 7);
@@ -273,39 +271,37 @@ function shapeReport(filter: ImpactFilter, rows: BreakdownRow[], places: Place[]
 
 const VERSION_SQL = sql`SELECT version FROM impact_state WHERE id = 1`;
 
+type Loaded = { report: ImpactReport; places: Place[] };
+
 /**
- * Breakdown rows by (data version, source, filter). The version changes with every write the report
- * depends on (migration 0004's triggers), so an entry is never stale; an isolate keeps the most
- * recent few hundred slices.
+ * Reports by (data version, filter). The version changes with every write the report depends on —
+ * sales, refunds, households, districts and counties (migration 0004's triggers) — so an entry is
+ * never stale; an isolate keeps the most recent few hundred slices.
  */
-const cache = new Map<string, BreakdownRow[]>();
+const cache = new Map<string, Loaded>();
 const CACHE_ENTRIES = 256;
 
-function remember(key: string, rows: BreakdownRow[]) {
-  cache.set(key, rows);
-  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+async function compute(db: Db, filter: ImpactFilter, source: ReportSource): Promise<Loaded> {
+  const [places, rows] = await selectBatch<[Place, BreakdownRow]>(db, [PLACES_SQL, reportSql(filter, source)]);
+  checkFilterPlaces(filter, places);
+  return { report: shapeReport(filter, rows, places), places };
 }
 
 /**
- * The report and every district and county (for filter forms). One round trip reads the names and
- * the data version; the figures come from the cache for that version, or from a second round trip.
- * The recomputation (tests, admin checks) is never cached.
+ * The report and every district and county (for filter forms). A request reads the data version
+ * (one one-row statement) and answers from the cache for that version, or computes the report in a
+ * second round trip. The recomputation (tests, admin checks) is never cached.
  */
-export async function loadImpact(db: Db, filter: ImpactFilter, source: ReportSource = 'rollup'): Promise<{ report: ImpactReport; places: Place[] }> {
-  if (source === 'recompute') {
-    const [places, rows] = await selectBatch<[Place, BreakdownRow]>(db, [PLACES_SQL, reportSql(filter, source)]);
-    checkFilterPlaces(filter, places);
-    return { report: shapeReport(filter, rows, places), places };
-  }
-  const [places, [state]] = await selectBatch<[Place, { version: number }]>(db, [PLACES_SQL, VERSION_SQL]);
-  checkFilterPlaces(filter, places);
+export async function loadImpact(db: Db, filter: ImpactFilter, source: ReportSource = 'rollup'): Promise<Loaded> {
+  if (source === 'recompute') return compute(db, filter, source);
+  const [state] = await db.all<{ version: number }>(VERSION_SQL);
   const key = `${state?.version}|${filter.from ?? ''}|${filter.to ?? ''}|${filter.district ?? ''}|${filter.county ?? ''}|${filter.category ?? ''}`;
-  let rows = cache.get(key);
-  if (!rows) {
-    rows = await db.all<BreakdownRow>(reportSql(filter, source));
-    remember(key, rows);
-  }
-  return { report: shapeReport(filter, rows, places), places };
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const loaded = await compute(db, filter, source);
+  cache.set(key, loaded);
+  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  return loaded;
 }
 
 /** The report for `filter`, from the rollup (default) or from the recomputation. */

@@ -62,8 +62,8 @@ export const salesMonthly = sqliteTable(
 
 /**
  * One row whose `version` changes (to a new random value) whenever anything the impact report
- * reads changes: any write to `sales_daily` (and so `sales_monthly`) or to a cooperative's
- * households. Triggers set it (migration 0004); the report caches its figures per version.
+ * reads changes: any write to `sales_daily` (and so `sales_monthly`), to a cooperative's households,
+ * or to districts and counties. Triggers set it (migration 0004); the report caches per version.
  */
 export const impactState = sqliteTable('impact_state', {
   id: integer().primaryKey(),
