@@ -70,7 +70,7 @@ export async function createPaidSale(baseUrl: string): Promise<string> {
   });
   const token = signIn.headers.get('set-auth-token');
   expect(token, `admin sign-in answered ${signIn.status}`);
-  const confirmed = await api(baseUrl, `/api/v1/admin/payments/${paymentId}/confirm`, { method: 'POST', json: {}, token });
+  const confirmed = await api(baseUrl, `/api/v1/admin/payments/${paymentId}/confirm`, { method: 'POST', json: { bankReference: 'PICKUP-DESK-CASH-0001' }, token });
   expect(confirmed.status === 200, `confirming the payment answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
 
   const report = await api(baseUrl, `/api/v1/impact?county=${soldProduct.county.id}`);
