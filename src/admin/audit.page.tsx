@@ -5,7 +5,6 @@ import type { AuditItem } from './audit.service';
 
 type M = AdminText;
 
-
 export function AuditLog({ items, nextCursor, filter, errors, m }: { items: AuditItem[]; nextCursor: string | null; filter: Record<string, string>; errors: FieldError[]; m: M }) {
   const next = new URLSearchParams(filter);
   if (nextCursor) next.set('cursor', nextCursor);

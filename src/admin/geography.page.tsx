@@ -10,7 +10,6 @@ import * as geography from './geography.service';
 
 type M = AdminText;
 
-
 /** Form fields arrive as strings: empty optional fields are dropped, numbers and nulls restored. */
 function formToInput(form: Record<string, unknown>, kind: 'district' | 'county'): Record<string, unknown> {
   const input: Record<string, unknown> = {};
