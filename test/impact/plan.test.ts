@@ -3,7 +3,7 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { env } from 'cloudflare:workers';
 import { testDb } from '../helpers/impact';
 import { salesRollupStatements } from '../../src/impact/rollup';
-import { reportSql, splitRange } from '../../src/impact/report';
+import { reportSql, splitRange } from '../../src/impact/report-sql';
 
 /**
  * The rollup runs inside every payment and refund batch: it must reach the order's rows through

@@ -18,7 +18,7 @@ import { DEMO_PASSWORD, demoOrganizations, productId } from '../../../seeds/seed
 type Json = Record<string, any>;
 
 async function api(baseUrl: string, route: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = { origin: baseUrl };
+  const headers: Record<string, string> = { origin: new URL(baseUrl).origin };
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   const res = await fetch(new URL(route, baseUrl), {
@@ -65,7 +65,7 @@ export async function createPaidSale(baseUrl: string): Promise<string> {
 
   const signIn = await fetch(new URL('/api/auth/sign-in/email', baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: baseUrl },
+    headers: { 'content-type': 'application/json', origin: new URL(baseUrl).origin },
     body: JSON.stringify({ email: 'admin@shanhai.local', password: DEMO_PASSWORD }),
   });
   const token = signIn.headers.get('set-auth-token');
