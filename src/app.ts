@@ -10,6 +10,7 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
+import { groupBuysApi } from './group-buys/group-buys.index';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -77,6 +78,8 @@ export function createApp() {
     servers: [{ url: '/' }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
+
+  app.route('/api/v1', groupBuysApi);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);
