@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { isConstraintError } from './batch';
+import { batchGuards } from './schema';
 
 /**
  * A statement that makes its D1 batch fail unless `condition` holds when the batch runs: the
@@ -12,7 +13,8 @@ import { isConstraintError } from './batch';
  * @example guard(db, 'group_buy_open', sql`EXISTS (SELECT 1 FROM group_buys WHERE id = ${id} AND status = 'open')`)
  */
 export function guard(db: Db, reason: string, condition: SQL) {
-  return db.run(sql`INSERT INTO batch_guards (reason) SELECT ${reason} WHERE NOT (${condition})`);
+  // An insert builder rather than db.run(sql): drizzle's D1 batch cannot bind parameters of raw statements.
+  return db.insert(batchGuards).select(sql`SELECT ${reason} WHERE NOT (${condition})`);
 }
 
 export function isGuardFailure(error: unknown): boolean {

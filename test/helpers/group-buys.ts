@@ -2,6 +2,9 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import worker from '../../src/index';
+import { createDb } from '../../src/db/client';
+import { applyParticipantPaymentEffect, participantPaymentSucceeded } from '../../src/group-buys/group-buys.payments';
+import { runScheduledJobs } from '../../src/jobs/scheduled';
 import { demoOrganizations, productId } from '../../seeds/seed';
 import { BASE, callJson, type JsonInit } from './http';
 
@@ -120,7 +123,7 @@ export function stubStripe(options: { refundStatus?: string; failCheckout?: bool
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (url.hostname !== 'api.stripe.com') throw new Error(`unexpected outbound fetch to ${url.hostname}`);
-    const params = new URLSearchParams(request.method === 'GET' ? url.search : await request.text());
+    const params = new URLSearchParams(request.method === 'GET' ? url.search : new TextDecoder().decode(await request.arrayBuffer()));
     const idempotencyKey = request.headers.get('idempotency-key');
     calls.push({ method: request.method, path: url.pathname, idempotencyKey, params });
     const reply = (status: number, body: unknown) =>
@@ -144,7 +147,7 @@ export function stubStripe(options: { refundStatus?: string; failCheckout?: bool
       // Stripe's idempotency: the same key answers the same refund.
       const key = idempotencyKey ?? `none-${counter}`;
       const refund = refundsByKey.get(key) ?? {
-        id: `re_test_${refundsByKey.size + 1}`,
+        id: `re_test_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`,
         amount: Number(params.get('amount')),
         payment_intent: params.get('payment_intent') ?? '',
       };
@@ -161,4 +164,28 @@ export function stubStripe(options: { refundStatus?: string; failCheckout?: bool
     checkoutCalls: () => calls.filter((c) => c.method === 'POST' && c.path === '/v1/checkout/sessions'),
     restore: () => spy.mockRestore(),
   };
+}
+
+/** What the Stripe webhook does for a participant's completed checkout (without signing an event). */
+export async function payParticipant(paymentId: string, at = Date.now()) {
+  const db = createDb(env.DB);
+  await applyParticipantPaymentEffect(db, stripeEnv, () =>
+    participantPaymentSucceeded(db, { paymentId, stripePaymentIntentId: `pi_test_${paymentId}`, paymentMethodType: 'alipay', at }),
+  );
+}
+
+/** Joins with Stripe (checkout stubbed) and pays; returns the join response body. */
+export async function joinPaid(groupBuyId: string, overrides: Record<string, unknown> = {}) {
+  const joined = await callWithStripe(`/api/v1/group-buys/${groupBuyId}/participants`, {
+    method: 'POST',
+    json: joinBody({ paymentMethod: 'stripe', ...overrides }),
+  });
+  if (joined.status !== 201) throw new Error(`stripe join failed: ${joined.status} ${JSON.stringify(joined.body)}`);
+  await payParticipant(joined.body.payment.id);
+  return joined.body as { participantId: string; accessToken: string; pickupCode: string; payment: { id: string } };
+}
+
+/** Runs the cron jobs; with Stripe configured only when a test has stubbed it (`withStripe`). */
+export async function runCron(now = Date.now(), options: { withStripe?: boolean } = { withStripe: true }) {
+  return runScheduledJobs(options.withStripe ? stripeEnv : env, now);
 }
