@@ -189,3 +189,27 @@ export async function joinPaid(groupBuyId: string, overrides: Record<string, unk
 export async function runCron(now = Date.now(), options: { withStripe?: boolean } = { withStripe: true }) {
   return runScheduledJobs(options.withStripe ? stripeEnv : env, now);
 }
+
+/**
+ * A Db whose first batch waits for `interlude` to run first: puts another actor's whole action
+ * between a service's reads and its batch, deterministically, to test what its guard does then.
+ */
+export function dbWithInterlude(interlude: () => Promise<unknown>) {
+  let pending = true;
+  const d1 = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === 'batch') {
+        return async (statements: D1PreparedStatement[]) => {
+          if (pending) {
+            pending = false;
+            await interlude();
+          }
+          return target.batch(statements);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return createDb(d1);
+}
