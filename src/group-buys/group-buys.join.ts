@@ -58,7 +58,7 @@ export async function joinGroupBuy(db: Db, input: JoinInput, ctx: JoinContext): 
   if (!group) throw new AppError('not_found', `Group buy ${input.groupBuyId} not found`);
   if (ctx.idempotency) {
     const earlier = await previousResource(db, ctx.idempotency);
-    if (earlier) return result(db, group.id, earlier, ctx.appUrl, true);
+    if (earlier) return result(db, group, earlier, ctx.appUrl, true);
   }
   if (!takesParticipants(group, ctx.now)) throw closedError(group);
   const stripe = getStripe(ctx.env);
@@ -145,15 +145,16 @@ export async function joinGroupBuy(db: Db, input: JoinInput, ctx: JoinContext): 
       if (ctx.idempotency && isConstraintError(error)) {
         // A twin request with the same key may have won the race: answer with its participant.
         const earlier = await previousResource(db, ctx.idempotency);
-        if (earlier) return result(db, group.id, earlier, ctx.appUrl, true);
+        if (earlier) return result(db, group, earlier, ctx.appUrl, true);
       }
       throw await explainRefusal(db, group, lines, error);
     }
   }
 
   if (input.paymentMethod === 'stripe') await startCheckout(db, group, participantId, paymentId, ctx);
-  await closeIfCapacityReached(db, ctx.env, group.id, { now: ctx.now, actor: null });
-  return result(db, group.id, participantId, ctx.appUrl, false);
+  // Capacity is fixed at creation: only a group that has one can have just filled up.
+  if (group.capacity !== null) await closeIfCapacityReached(db, ctx.env, group.id, { now: ctx.now, actor: null });
+  return result(db, group, participantId, ctx.appUrl, false);
 }
 
 type PricedLine = { groupBuyItemId: string; productId: string; quantity: number; unitPriceFen: number; lineTotalFen: number; nameZh: string };
@@ -246,9 +247,8 @@ async function startCheckout(db: Db, group: GroupBuyRow, participantId: string, 
 }
 
 /** The participant as the joiner sees it; a replay (same Idempotency-Key, same body) gets the first request's participant. */
-async function result(db: Db, groupBuyId: string, participantId: string, appUrl: string, replayed: boolean): Promise<JoinResult> {
-  const group = (await findGroupBuy(db, groupBuyId))!;
-  const [p] = await loadParticipations(db, groupBuyId, { participantId });
+async function result(db: Db, group: GroupBuyRow, participantId: string, appUrl: string, replayed: boolean): Promise<JoinResult> {
+  const [p] = await loadParticipations(db, group.id, { participantId });
   if (!p) throw new AppError('not_found', `Participant ${participantId} not found`);
   return { ...ownParticipantView(group, p, appUrl), accessToken: p.accessToken, replayed };
 }
