@@ -11,6 +11,7 @@ import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
 import { groupBuysApi } from './group-buys/group-buys.index';
+import { groupBuyPages } from './group-buys/group-buys.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -80,6 +81,7 @@ export function createApp() {
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
 
   app.route('/api/v1', groupBuysApi);
+  app.route('/', groupBuyPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

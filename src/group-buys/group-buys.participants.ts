@@ -56,6 +56,13 @@ export async function requireParticipation(db: Db, groupBuyId: string, participa
   return participation;
 }
 
+/** The participant holding `token` in this group (the participant's own page carries only the token). */
+export async function requireParticipationByToken(db: Db, groupBuyId: string, token: string | undefined) {
+  const [participation] = token ? await loadParticipations(db, groupBuyId, { accessToken: token }) : [];
+  if (!participation) throw new AppError('not_found', 'No participation behind this link');
+  return participation;
+}
+
 function timingSafeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;

@@ -130,13 +130,14 @@ export type Participation = ParticipantRow & {
 export async function loadParticipations(
   db: Db,
   groupBuyId: string,
-  filter: { statuses?: readonly ParticipantStatus[]; participantId?: string; ids?: string[]; pickupCode?: string } = {},
+  filter: { statuses?: readonly ParticipantStatus[]; participantId?: string; ids?: string[]; pickupCode?: string; accessToken?: string } = {},
 ): Promise<Participation[]> {
   const conditions = [eq(groupBuyParticipants.groupBuyId, groupBuyId)];
   if (filter.statuses) conditions.push(inArray(groupBuyParticipants.status, [...filter.statuses]));
   if (filter.participantId) conditions.push(eq(groupBuyParticipants.id, filter.participantId));
   if (filter.ids) conditions.push(inArray(groupBuyParticipants.id, filter.ids.length > 0 ? filter.ids : ['']));
   if (filter.pickupCode) conditions.push(eq(groupBuyParticipants.pickupCode, filter.pickupCode));
+  if (filter.accessToken) conditions.push(eq(groupBuyParticipants.accessToken, filter.accessToken));
   const participants = await db
     .select()
     .from(groupBuyParticipants)

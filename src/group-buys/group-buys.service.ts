@@ -265,7 +265,34 @@ export async function listGroupBuys(
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
 }
 
-export async function organizationName(db: Db, id: string): Promise<string | null> {
-  const [row] = await db.select({ name: organization.name }).from(organization).where(eq(organization.id, id)).limit(1);
-  return row?.name ?? null;
+
+/** Published products for the organiser's picker, by category. */
+export async function pickableProducts(db: Db) {
+  return db
+    .select({
+      id: products.id,
+      sku: products.sku,
+      category: products.category,
+      nameZh: products.nameZh,
+      nameEn: products.nameEn,
+      unitZh: products.unitZh,
+      unitEn: products.unitEn,
+      specZh: products.specZh,
+      specEn: products.specEn,
+      unitPriceFen: products.unitPriceFen,
+      minOrderQuantity: products.minOrderQuantity,
+      stock: products.stock,
+    })
+    .from(products)
+    .where(eq(products.status, 'published'))
+    .orderBy(products.category, products.sku);
+}
+
+/** Verified showrooms: the pickup points an organiser may choose besides itself. */
+export async function verifiedShowrooms(db: Db) {
+  return db
+    .select({ id: organization.id, name: organization.name, nameEn: organization.nameEn, pickupAddress: organization.pickupAddress })
+    .from(organization)
+    .where(and(eq(organization.kind, 'showroom'), eq(organization.status, 'verified')))
+    .orderBy(organization.name);
 }
