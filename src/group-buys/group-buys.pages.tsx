@@ -6,6 +6,7 @@ import { randomToken } from '../lib/ids';
 import { localized } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { stripeConfigured } from '../payments/stripe';
+import { categories } from '../../seeds/data';
 import { Layout } from '../views/layout';
 import { closeGroupBuy } from './group-buys.close';
 import { fill, gbText, type GbText } from './group-buys.i18n';
@@ -338,7 +339,7 @@ groupBuyPages.get('/group-buys', async (c) => {
         </p>
       ) : null}
       {views.length === 0 ? <p class="muted">{m.none}</p> : null}
-      <ul class="grid" role="list">
+      <ul class="grid gb-items" role="list">
         {views.map((v) => (
           <li class="card stack">
             <h3>
@@ -447,24 +448,43 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
       <fieldset>
         <legend>{m.products}</legend>
         <p class="muted">{m.productsHint}</p>
-        {products.map((p) => (
-          <div class="gb-product">
-            <input type="checkbox" id={`inc-${p.id}`} name="include" value={p.id} checked={included.has(p.id)} />
-            <label for={`inc-${p.id}`}>
-              <strong>{itemName(p, c.var.locale)}</strong> · {localized(p, 'spec', c.var.locale)} · {m.listPrice} {formatFen(p.unitPriceFen)}/{localized(p, 'unit', c.var.locale)}
-            </label>
-            <div class="inputs">
-              <label>
-                {m.groupPriceYuan}
-                <input name={`price_${p.id}`} inputmode="decimal" placeholder={(p.unitPriceFen / 100).toFixed(2)} value={v(`price_${p.id}`)} aria-label={`${m.groupPriceYuan} ${p.nameZh}`} />
-              </label>
-              <label>
-                {m.cap}
-                <input name={`cap_${p.id}`} type="number" min={1} inputmode="numeric" value={v(`cap_${p.id}`)} aria-label={`${m.cap} ${p.nameZh}`} />
-              </label>
-            </div>
-          </div>
-        ))}
+        {categories
+          .filter((category) => products.some((p) => p.category === category.id))
+          .map((category) => {
+            const inCategory = products.filter((p) => p.category === category.id);
+            return (
+              <details class="gb-category" open={inCategory.some((p) => included.has(p.id))}>
+                <summary>
+                  {localized(category, 'name', c.var.locale)} ({inCategory.length})
+                </summary>
+                {inCategory.map((p) => (
+                  <div class="gb-product">
+                    <input type="checkbox" id={`inc-${p.id}`} name="include" value={p.id} checked={included.has(p.id)} />
+                    <label for={`inc-${p.id}`}>
+                      <strong>{itemName(p, c.var.locale)}</strong> · {localized(p, 'spec', c.var.locale)} · {m.listPrice} {formatFen(p.unitPriceFen)}/
+                      {localized(p, 'unit', c.var.locale)}
+                    </label>
+                    <div class="inputs">
+                      <label>
+                        {m.groupPriceYuan}
+                        <input
+                          name={`price_${p.id}`}
+                          inputmode="decimal"
+                          placeholder={(p.unitPriceFen / 100).toFixed(2)}
+                          value={v(`price_${p.id}`)}
+                          aria-label={`${m.groupPriceYuan} ${p.nameZh}`}
+                        />
+                      </label>
+                      <label>
+                        {m.cap}
+                        <input name={`cap_${p.id}`} type="number" min={1} inputmode="numeric" value={v(`cap_${p.id}`)} aria-label={`${m.cap} ${p.nameZh}`} />
+                      </label>
+                    </div>
+                  </div>
+                ))}
+              </details>
+            );
+          })}
       </fieldset>
       <button type="submit">{m.create}</button>
     </form>,

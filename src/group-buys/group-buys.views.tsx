@@ -213,8 +213,12 @@ export const gbCss = `
 .gb-code{font:700 2.6rem/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.25em;text-align:center;padding:12px;border:2px dashed var(--brand);border-radius:10px;background:#fff}
 .gb-qr svg{width:220px;height:220px;display:block;aspect-ratio:1}
 .gb-share input{width:100%}
-.gb-items .card input{width:6em}
+.gb-items{list-style:none;padding:0;margin:8px 0}.gb-items .card input{width:6em}
+.gb-form fieldset{border:0;padding:0;margin:12px 0}.gb-form legend{font-weight:700;padding:0;margin-bottom:6px}
+.gb-form fieldset>label{display:flex;gap:8px;align-items:center;color:var(--ink);font-size:1rem;margin:6px 0}
+.gb-progress{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px}
 .gb-form .field{margin:10px 0}.gb-form .field input,.gb-form .field select,.gb-form .field textarea{width:100%}
+.gb-category{border-bottom:1px solid var(--line);padding:6px 0}.gb-category summary{cursor:pointer;font-weight:600;padding:6px 0}
 .gb-product{display:grid;grid-template-columns:auto 1fr;gap:4px 10px;align-items:center;padding:8px 0;border-bottom:1px solid var(--line)}
 .gb-product .inputs{grid-column:2;display:flex;flex-wrap:wrap;gap:8px}.gb-product .inputs label{display:flex;gap:4px;align-items:center}
 .gb-product .inputs input{width:7em}
