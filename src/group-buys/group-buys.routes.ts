@@ -207,7 +207,7 @@ export const join = createRoute({
   summary: 'Join a group buy (no sign-in needed); reserves stock; Stripe checkout or pay at pickup',
   request: {
     params: idParams,
-    headers: z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ param: { name: 'Idempotency-Key', in: 'header' } }) }),
+    headers: z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Same key and body: the same participant, created once' }) }),
     body: jsonBody(joinSchema),
   },
   responses: {

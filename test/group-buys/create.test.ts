@@ -172,3 +172,23 @@ describe('creating a group buy', () => {
     expect(foreign.status).toBe(404);
   });
 });
+
+describe('the API description', () => {
+  it('Should list every group-buy operation in the OpenAPI document', async () => {
+    const { status, body } = await callJson('/openapi.json');
+    expect(status).toBe(200);
+    const paths = Object.keys(body.paths);
+    for (const path of [
+      '/api/v1/group-buys',
+      '/api/v1/group-buys/{id}',
+      '/api/v1/group-buys/{id}/participants',
+      '/api/v1/group-buys/{id}/participants/{participantId}/cancel',
+      '/api/v1/group-buys/{id}/close',
+      '/api/v1/group-buys/{id}/pickups',
+      '/api/v1/group-buys/{id}/pickup-list',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    expect(body.paths['/api/v1/group-buys/{id}/pickup-list'].get.responses['200'].content).toHaveProperty('text/csv');
+  });
+});
