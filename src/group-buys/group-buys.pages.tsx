@@ -204,10 +204,27 @@ groupBuyPages.post('/g/:shortCode', async (c) => {
     if (joined.payment?.checkoutUrl) return c.redirect(joined.payment.checkoutUrl, 303);
     return c.redirect(`${new URL(joined.meUrl).pathname}${new URL(joined.meUrl).search}&joined=1`, 303);
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) return joinPage(c, group, error.errors ?? error.message, form, error.status === 409 ? 409 : 422);
+    if (error instanceof AppError && error.status < 500) {
+      return joinPage(c, group, joinRefusal(error, await viewOf(c, group), parsed.data.items, m, c.var.locale), form, error.status === 409 ? 409 : 422);
+    }
     throw error;
   }
 });
+
+/** A refused join in the resident's language, naming the product concerned. */
+function joinRefusal(error: AppError, view: GroupBuyView, items: { productId: string }[], m: GbText, locale: C['var']['locale']): FieldError[] | string {
+  const itemOf = (productId: unknown) => view.items.find((i) => i.productId === productId);
+  if (error.code === 'invalid_state' || error.code === 'conflict') return m.notJoinable;
+  if (error.code === 'insufficient_stock') {
+    const item = itemOf(error.extensions?.productId);
+    return item ? fill(m.onlyLeft, { name: itemName(item, locale), n: String(error.extensions?.available ?? 0) }) : error.message;
+  }
+  return (error.errors ?? [{ path: '', message: error.message }]).map((e) => {
+    const index = /items\.(\d+)\.quantity$/.exec(e.path)?.[1];
+    const item = index === undefined ? undefined : itemOf(items[Number(index)]?.productId);
+    return item ? { path: e.path, message: `${itemName(item, locale)}: ${fill(m.moqStep, { moq: item.minOrderQuantity, step: item.orderStep })}` } : e;
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Participant page: /g/:shortCode/me?token=

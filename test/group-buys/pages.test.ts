@@ -69,8 +69,16 @@ describe('the join page', () => {
     expect(offStep.status).toBe(422);
     const html = await offStep.text();
     expect(html).toContain('role="alert"');
+    expect(html).toContain('宣威火腿块（食堂箱装）: 起订 10，按 5 递增');
     expect(html).toContain('value="王先生"');
     expect(await rowCount('group_buy_participants', 'group_buy_id = ?', group.id)).toBe(0);
+  });
+
+  it('Should say in Chinese how many are left when the stock runs short', async () => {
+    const group = await openGroupBuy(showroom, { items: [{ productId: PRODUCTS.freshShiitake, unitPriceFen: 3280, maxQuantity: 1 }] });
+    const res = await call(`/g/${group.shortCode}`, form({ name: '王先生', phone: '13912345678', paymentMethod: 'pay_at_pickup', [`qty_${PRODUCTS.freshShiitake}`]: '2' }));
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('「永胜六德鲜香菇」只剩 1 件了');
   });
 
   it('Should let the participant cancel from their page', async () => {
