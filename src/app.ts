@@ -3,6 +3,8 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
+import { accountsApi } from './accounts/accounts.api';
+import { accountsPages } from './accounts/accounts.pages';
 import { resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
 import { countingD1, createDb } from './db/client';
@@ -10,6 +12,17 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { createRouter } from './lib/router';
+import { cooperativesApi } from './cooperatives/cooperatives.api';
+import { photoPages } from './cooperatives/photos.pages';
+import { cooperativePages } from './cooperatives/cooperatives.pages';
+import { fulfilmentApi } from './fulfilment/fulfilment.api';
+import { fulfilmentPages } from './fulfilment/fulfilment.pages';
+import { settlementsApi } from './settlements/settlements.api';
+import { settlementPages } from './settlements/settlements.pages';
+import { ordersApi } from './orders/orders.index';
+import { ordersPages } from './orders/pages';
+import { paymentsApi } from './payments/payments.index';
+import { paymentsPages } from './payments/payments.pages';
 import { groupBuysApi } from './group-buys/group-buys.index';
 import { groupBuyPages } from './group-buys/group-buys.pages';
 
@@ -80,6 +93,20 @@ export function createApp() {
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
 
+  app.route('/api/v1', accountsApi);
+  app.route('/', accountsPages);
+  // Cooperative portal. Its API goes before the catalog's so GET /products/export is not read as a product id.
+  app.route('/api/v1', cooperativesApi);
+  app.route('/api/v1', fulfilmentApi);
+  app.route('/api/v1', settlementsApi);
+  app.route('/', photoPages);
+  app.route('/', cooperativePages);
+  app.route('/', fulfilmentPages);
+  app.route('/', settlementPages);
+  app.route('/api/v1', ordersApi);
+  app.route('/api/v1', paymentsApi);
+  app.route('/', ordersPages);
+  app.route('/', paymentsPages);
   app.route('/api/v1', groupBuysApi);
   app.route('/', groupBuyPages);
 

@@ -22,6 +22,8 @@ export type Membership = {
   status: OrganizationStatus;
   role: MemberRole;
   countyId: string | null;
+  /** Purchasers: orders above this (fen) need an owner's approval; null = no limit. */
+  perOrderLimitFen: number | null;
 };
 
 /** Who is acting on this request; null for guests. */

@@ -14,6 +14,7 @@ export async function loadMemberships(db: Db, userId: string): Promise<Membershi
       kind: organization.kind,
       status: organization.status,
       countyId: organization.countyId,
+      perOrderLimitFen: member.perOrderLimitFen,
     })
     .from(member)
     .innerJoin(organization, eq(organization.id, member.organizationId))

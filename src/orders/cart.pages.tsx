@@ -1,0 +1,203 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { formatFen } from '../lib/money';
+import { localized, type Locale } from '../lib/i18n';
+import { Layout } from '../views/layout';
+import { cartOwner, mergeCartOnSignIn, rememberGuestCart } from './cart.cookie';
+import { addToCart, ensureCart, findCartId, quoteCart, removeFromCart, setCartQuantity } from './cart.service';
+import { fill, t, type OrderStrings } from './orders.i18n';
+import type { Quote, QuoteGroup, QuoteLine } from './quote';
+import { currentPath, Money, Notice } from './views';
+
+/**
+ * The cart. Form contract for product pages: `POST /cart/items` with `productId` and `quantity`
+ * (form fields) adds to the cart and redirects to `/cart`. Quantities are kept orderable (minimum,
+ * step); prices and totals are recomputed by the server on every change — the inline script only
+ * submits a line's form when its quantity changes.
+ */
+export const cartPages = new Hono<AppEnv>();
+
+// '/cart/*' also matches '/cart' itself.
+cartPages.use('/cart/*', mergeCartOnSignIn);
+
+function intField(value: unknown, fallback: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
+cartPages.post('/cart/items', async (c) => {
+  const form = await c.req.parseBody();
+  const productId = typeof form.productId === 'string' ? form.productId.slice(0, 64) : '';
+  const { cartId, created } = await ensureCart(c.var.db, cartOwner(c));
+  if (created) rememberGuestCart(c, cartId);
+  const change = await addToCart(c.var.db, cartId, productId, intField(form.quantity, 1));
+  const query = change.ok ? `added=1${change.adjusted ? '&adjusted=1' : ''}` : `error=${change.reason}`;
+  return c.redirect(`/cart?${query}`, 303);
+});
+
+cartPages.post('/cart/items/:productId', async (c) => {
+  const cartId = await findCartId(c.var.db, cartOwner(c));
+  if (cartId) {
+    const form = await c.req.parseBody();
+    const change = await setCartQuantity(c.var.db, cartId, c.req.param('productId'), intField(form.quantity, 0));
+    if (change.ok && change.adjusted) return c.redirect('/cart?adjusted=1', 303);
+  }
+  return c.redirect('/cart', 303);
+});
+
+cartPages.post('/cart/items/:productId/remove', async (c) => {
+  const cartId = await findCartId(c.var.db, cartOwner(c));
+  if (cartId) await removeFromCart(c.var.db, cartId, c.req.param('productId'));
+  return c.redirect('/cart', 303);
+});
+
+cartPages.get('/cart', async (c) => {
+  const locale = c.var.locale;
+  const m = t(locale);
+  const cartId = await findCartId(c.var.db, cartOwner(c));
+  const quote = await quoteCart(c.var.db, cartId, 'ship');
+  const error = c.req.query('error');
+  return c.html(
+    <Layout title={m.cartTitle} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor}>
+      <h1>{m.cartTitle}</h1>
+      {c.req.query('added') ? <Notice>{m.added}</Notice> : null}
+      {c.req.query('adjusted') ? <Notice>{m.adjusted}</Notice> : null}
+      {error ? <Notice kind="error">{error === 'unavailable' ? m.notForSale : m.unknownProduct}</Notice> : null}
+      {quote.items.length === 0 ? (
+        <p>
+          {m.cartEmpty} <a href="/products">{m.browse}</a>
+        </p>
+      ) : (
+        <CartContents quote={quote} locale={locale} m={m} />
+      )}
+    </Layout>,
+  );
+});
+
+function ruleText(line: QuoteLine, m: OrderStrings): string {
+  const parts = [];
+  if (line.minOrderQuantity > 1) parts.push(fill(m.minOrder, { n: line.minOrderQuantity }));
+  if (line.orderStep > 1) parts.push(fill(m.step, { n: line.orderStep }));
+  return parts.join(' · ');
+}
+
+export function shippingText(group: Pick<QuoteGroup, 'shippingFlatFeeFen' | 'freeShippingAboveFen'>, m: OrderStrings): string {
+  if (group.shippingFlatFeeFen === 0) return m.shippingFree;
+  if (group.freeShippingAboveFen === null) return fill(m.shippingFlat, { fee: formatFen(group.shippingFlatFeeFen) });
+  return fill(m.shippingRule, { fee: formatFen(group.shippingFlatFeeFen), free: formatFen(group.freeShippingAboveFen) });
+}
+
+/** Cart lines stack on a phone: name on top, price and line total beside each other, then the controls. */
+const CART_CSS = `.cart-lines{list-style:none;margin:0;padding:0}.cart-line{display:grid;grid-template-columns:1fr auto;gap:6px 12px;align-items:center;padding:10px 0;border-bottom:1px solid var(--line)}.cart-name,.cart-actions{grid-column:1/-1}.cart-total{text-align:right}`;
+
+function CartContents({ quote, locale, m }: { quote: Quote & { items: { productId: string; quantity: number }[] }; locale: Locale; m: OrderStrings }) {
+  const shortage = new Map(quote.shortages.map((s) => [s.productId, s.available]));
+  const problemOf = new Map(quote.problems.map((p) => [p.productId, p]));
+  const broken = quote.items.filter((i) => problemOf.has(i.productId));
+  const blocked = quote.problems.length > 0 || quote.shortages.length > 0;
+  return (
+    <div class="stack">
+      <style dangerouslySetInnerHTML={{ __html: CART_CSS }} />
+      {quote.groups.map((group) => (
+        <section class="card" aria-labelledby={`coop-${group.cooperativeId}`}>
+          <h2 id={`coop-${group.cooperativeId}`}>
+            {locale === 'en' && group.cooperativeNameEn ? group.cooperativeNameEn : group.cooperativeName}
+          </h2>
+          <p class="muted">{shippingText(group, m)}</p>
+          <ul class="cart-lines">
+            {group.lines.map((line) => (
+              <li class="cart-line" data-product-id={line.productId}>
+                <div class="cart-name">
+                  <a href={`/products/${line.productId}`}>{localized(line, 'name', locale)}</a>
+                  <div class="muted">{[localized(line, 'spec', locale), ruleText(line, m)].filter(Boolean).join(' · ')}</div>
+                  {shortage.has(line.productId) ? <div class="error">{fill(m.onlyLeft, { n: shortage.get(line.productId)! })}</div> : null}
+                </div>
+                <div>
+                  <Money fen={line.unitPriceFen} /> / {localized(line, 'unit', locale)}{' '}
+                  {line.priceSource === 'tier' ? <span class="badge">{m.tierPrice}</span> : null}
+                  {line.priceSource === 'negotiated' ? <span class="badge">{m.negotiatedPrice}</span> : null}
+                </div>
+                <div class="cart-total">
+                  <Money fen={line.lineTotalFen} />
+                </div>
+                <div class="row cart-actions">
+                  <form method="post" action={`/cart/items/${line.productId}`} class="inline">
+                    <input
+                      type="number"
+                      name="quantity"
+                      value={String(line.quantity)}
+                      min={String(line.minOrderQuantity)}
+                      step={String(line.orderStep)}
+                      inputmode="numeric"
+                      aria-label={`${m.quantity}: ${localized(line, 'name', locale)}`}
+                      onchange="this.form.requestSubmit()"
+                      style="width:6em"
+                    />
+                    <button type="submit" class="secondary">
+                      {m.update}
+                    </button>
+                  </form>
+                  <form method="post" action={`/cart/items/${line.productId}/remove`}>
+                    <button type="submit" class="secondary">
+                      {m.remove}
+                    </button>
+                  </form>
+                </div>
+              </li>
+            ))}
+          </ul>
+          <p>
+            {m.subtotal}: <Money fen={group.subtotalFen} /> · {m.shipping}: <Money fen={group.shippingFen} />
+          </p>
+        </section>
+      ))}
+      {broken.length ? (
+        <section class="card">
+          {broken.map((item) => {
+            const problem = problemOf.get(item.productId)!;
+            return (
+              <div class="row">
+                <span class="error">{problem.rule === 'unavailable' ? m.notForSale : problem.rule === 'unknown_product' ? m.unknownProduct : problem.message}</span>
+                <form method="post" action={`/cart/items/${item.productId}/remove`}>
+                  <button type="submit" class="secondary">
+                    {m.remove}
+                  </button>
+                </form>
+              </div>
+            );
+          })}
+        </section>
+      ) : null}
+      <section class="card" aria-live="polite">
+        <dl class="facts">
+          <dt>{m.subtotal}</dt>
+          <dd>
+            <Money fen={quote.subtotalFen} />
+          </dd>
+          <dt>{m.shippingIfDelivered}</dt>
+          <dd>
+            <Money fen={quote.shippingFen} />
+          </dd>
+          <dt>{m.total}</dt>
+          <dd>
+            <strong>
+              <Money fen={quote.totalFen} />
+            </strong>
+          </dd>
+        </dl>
+        {blocked ? <Notice kind="error">{m.fixCart}</Notice> : null}
+        <p>
+          {blocked ? (
+            <span class="button secondary" aria-disabled="true">
+              {m.checkout}
+            </span>
+          ) : (
+            <a class="button" href="/checkout">
+              {m.checkout}
+            </a>
+          )}
+        </p>
+      </section>
+    </div>
+  );
+}
