@@ -1,5 +1,4 @@
 import type { Job } from '../jobs/scheduled';
-import { getStripe } from '../payments/stripe';
 import { closeGroupBuy, groupsToClose } from './group-buys.close';
 import { settlePendingParticipantRefunds } from './group-buys.refunds';
 
@@ -26,6 +25,6 @@ export const groupBuyJobs: Job[] = [
   },
   {
     name: 'group-buys.settle-refunds',
-    run: (db, env, now) => settlePendingParticipantRefunds(db, getStripe(env), now),
+    run: (db, env, now) => settlePendingParticipantRefunds(db, env, now),
   },
 ];

@@ -9,7 +9,7 @@ import { getStripe } from '../payments/stripe';
 import type { Actor, Bindings } from '../env';
 import { expireCheckout } from './group-buys.checkout';
 import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
-import { pendingRefundIdsOf, pendingRefundStatement, settleRefund, type RefundReason } from './group-buys.refunds';
+import { pendingRefundIdsOf, pendingRefundStatements, settleRefund, type RefundReason } from './group-buys.refunds';
 import {
   bumpedVersion,
   decrementCounters,
@@ -37,7 +37,7 @@ export function withdrawStatements(
     ...releaseStatements(db, p.lines),
   ];
   if (p.payment && paid) {
-    statements.push(pendingRefundStatement(db, { payment: p.payment, participantId: p.id, reason: ctx.refundReason, actor: ctx.actor, now: ctx.now }));
+    statements.push(...pendingRefundStatements(db, { payment: p.payment, participantId: p.id, reason: ctx.refundReason, actor: ctx.actor, now: ctx.now }));
   } else if (p.payment?.status === 'pending') {
     statements.push(db.update(payments).set({ status: 'cancelled', updatedAt: ctx.now }).where(eq(payments.id, p.payment.id)));
   }
@@ -125,7 +125,7 @@ export async function afterWithdrawal(db: Db, env: Pick<Bindings, 'STRIPE_SECRET
     if (p.payment?.status === 'pending' && p.payment.stripeCheckoutSessionId) await expireCheckout(stripe, p.payment.stripeCheckoutSessionId);
   }
   for (const refundId of await pendingRefundIdsOf(db, withdrawn.map((p) => p.id))) {
-    await settleRefund(db, stripe, refundId, now);
+    await settleRefund(db, env, refundId, now);
   }
 }
 

@@ -1,46 +1,42 @@
 /**
- * Group-buy payments as seen from the Stripe webhook. The webhook endpoint (src/payments) verifies
- * and deduplicates events; these functions decide what an event means for a participant.
+ * Group-buy payments as seen from the payments domain. The Stripe webhook endpoint (src/payments)
+ * verifies and deduplicates events, finds the payment row and hands a participant's payment to
+ * `participantPayments` (group-buys.subject.ts, registered in src/payments/subjects.ts), which runs
+ * the builders below. They are plain functions, usable and tested without a signed event:
  *
- * CONTRACT for the webhook dispatcher
- * -----------------------------------
- * A Checkout Session belongs to a group-buy participant when `session.metadata.participantId` is
- * set; `session.metadata.paymentId` is our payment id (also on the PaymentIntent's metadata).
+ *   money arrived (checkout.session.completed with payment_status 'paid', async_payment_succeeded,
+ *   an admin confirming a pay-at-pickup payment)
+ *       → participantPaymentSucceeded(db, { paymentId, stripePaymentIntentId, paymentMethodType, details?, at })
+ *   checkout ended without money (checkout.session.expired, async_payment_failed)
+ *       → participantPaymentFailedOrExpired(db, { paymentId, at, outcome: 'expired' | 'failed' })
+ *   refund events need nothing here: src/payments/refunds.ts settles the refund row and asks the
+ *       subject only for its roll-up (refundSucceededStatements).
  *
- *   checkout.session.completed with payment_status 'paid',
- *   checkout.session.async_payment_succeeded
- *       → participantPaymentSucceeded(db, { paymentId, stripePaymentIntentId, paymentMethodType, at })
- *   checkout.session.async_payment_failed
- *       → participantPaymentFailedOrExpired(db, { paymentId, at, outcome: 'failed' })
- *   checkout.session.expired
- *       → participantPaymentFailedOrExpired(db, { paymentId, at, outcome: 'expired' })
- *   refund.updated / refund.failed / charge.refund.updated whose refund.metadata.participantId is set
- *       → participantRefundUpdated(db, { stripeRefundId: refund.id, refundId: refund.metadata.refundId, status: refund.status, at })
- *
- * Each returns a `ParticipantPaymentEffect`: `statements` for the webhook's effect batch (put the
+ * Each returns a `ParticipantPaymentEffect`: `statements` for the effect batch (the webhook puts its
  * stripe_events insert first: `runBatch(db, [insertEvent, ...effect.statements])`), and
  * `afterCommit(env)` to call once that batch has committed (Stripe refunds for payments that arrive
  * after the participant lost their place; closing a full group whose last checkout just settled).
  * `afterCommit` is safe to skip — the cron job does the same work on its next run.
  *
- * The statements begin with a guard on the state the function read. If the batch fails with
+ * The statements begin with guards on the state the function read. If the batch fails with
  * `isGuardFailure(error)` (src/db/guard.ts) the participant changed in between (a close, a
  * cancel): call the function again and run the new statements (`applyParticipantPaymentEffect`
- * below does exactly this loop, with the event insert as `prefix`). An empty `statements` means
- * nothing to do (unknown payment, or already applied): the event insert alone records the event.
+ * does exactly this loop, with the event insert as `prefix`). An empty `statements` means nothing
+ * to do (unknown payment, or already applied): the event insert alone records the event.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
 import { guard, isGuardFailure } from '../db/guard';
-import { groupBuyParticipants, payments, refunds } from '../db/schema';
+import { groupBuyParticipants, payments } from '../db/schema';
 import type { Bindings } from '../env';
 import { salesRollupStatements } from '../impact/rollup';
 import { auditEntry } from '../lib/audit';
+import { AppError } from '../lib/errors';
 import { closeIfCapacityReached } from './group-buys.close';
 import { afterWithdrawal, withdrawStatements } from './group-buys.participants';
-import { loadParticipations, rollupLinesOf, type Participation } from './group-buys.queries';
-import { pendingRefundStatement, refundOutcomeStatements } from './group-buys.refunds';
+import { loadParticipations, rollupLinesOf, type Participation, type PaymentRow } from './group-buys.queries';
+import { pendingRefundStatements } from './group-buys.refunds';
 import { bumpGroup, bumpedVersion, decrementCounters, participantUnchanged } from './group-buys.statements';
 
 export type StripeEnv = Pick<Bindings, 'STRIPE_SECRET_KEY'>;
@@ -48,9 +44,11 @@ export type StripeEnv = Pick<Bindings, 'STRIPE_SECRET_KEY'>;
 export type ParticipantPaymentEffect = {
   statements: Statement[];
   afterCommit: (env: StripeEnv) => Promise<void>;
+  /** What the statements do: the participant is paid, or the money goes back (their place is gone). */
+  outcome: 'applied' | 'refunded' | 'no_change';
 };
 
-const nothing: ParticipantPaymentEffect = { statements: [], afterCommit: async () => {} };
+const nothing: ParticipantPaymentEffect = { statements: [], afterCommit: async () => {}, outcome: 'no_change' };
 
 async function participationOfPayment(db: Db, paymentId: string): Promise<Participation | null> {
   const [payment] = await db.select().from(payments).where(eq(payments.id, paymentId)).limit(1);
@@ -77,7 +75,14 @@ function paymentUnchanged(db: Db, paymentId: string, status: string) {
  */
 export async function participantPaymentSucceeded(
   db: Db,
-  input: { paymentId: string; stripePaymentIntentId: string | null; paymentMethodType: string | null; at: number },
+  input: {
+    paymentId: string;
+    stripePaymentIntentId: string | null;
+    paymentMethodType: string | null;
+    /** Further columns the payments domain records with the success (checkout session, who confirmed). */
+    details?: Partial<Pick<PaymentRow, 'stripeCheckoutSessionId' | 'bankReference' | 'confirmedByUserId'>>;
+    at: number;
+  },
 ): Promise<ParticipantPaymentEffect> {
   const p = await participationOfPayment(db, input.paymentId);
   const payment = p?.payment;
@@ -88,6 +93,7 @@ export async function participantPaymentSucceeded(
     db
       .update(payments)
       .set({
+        ...input.details,
         status: 'succeeded',
         stripePaymentIntentId: input.stripePaymentIntentId,
         stripePaymentMethodType: input.paymentMethodType,
@@ -118,6 +124,7 @@ export async function participantPaymentSucceeded(
     return {
       statements,
       afterCommit: async (env) => closeIfCapacityReached(db, env, p.groupBuyId, { now: Date.now(), actor: null }),
+      outcome: 'applied',
     };
   }
   // The place is gone: keep the money's trail, give it back.
@@ -126,9 +133,9 @@ export async function participantPaymentSucceeded(
       .update(groupBuyParticipants)
       .set({ status: 'refunded', updatedAt: bumpedVersion(groupBuyParticipants.updatedAt, input.at) })
       .where(eq(groupBuyParticipants.id, p.id)),
-    pendingRefundStatement(db, { payment, participantId: p.id, reason: 'late_payment', actor: null, now: input.at }),
+    ...pendingRefundStatements(db, { payment, participantId: p.id, reason: 'late_payment', actor: null, now: input.at }),
   );
-  return { statements, afterCommit: async (env) => afterWithdrawal(db, env, [p], Date.now()) };
+  return { statements, afterCommit: async (env) => afterWithdrawal(db, env, [p], Date.now()), outcome: 'refunded' };
 }
 
 /**
@@ -169,20 +176,8 @@ export async function participantPaymentFailedOrExpired(
     statements,
     // A released place may have been the one a full group waited on.
     afterCommit: async (env) => closeIfCapacityReached(db, env, p.groupBuyId, { now: Date.now(), actor: null }),
+    outcome: 'applied',
   };
-}
-
-/** Stripe's final word on a refund it could not settle at once (Alipay / WeChat Pay refunds may take a while). */
-export async function participantRefundUpdated(
-  db: Db,
-  input: { stripeRefundId: string; refundId?: string | null; status: string | null; at: number },
-): Promise<ParticipantPaymentEffect> {
-  const where = input.refundId ? eq(refunds.id, input.refundId) : eq(refunds.stripeRefundId, input.stripeRefundId);
-  const [refund] = await db.select().from(refunds).where(and(where, eq(refunds.status, 'pending'))).limit(1);
-  if (!refund?.participantId) return nothing;
-  const outcome = input.status === 'succeeded' ? 'succeeded' : input.status === 'failed' || input.status === 'canceled' ? 'failed' : null;
-  if (!outcome) return nothing;
-  return { statements: await refundOutcomeStatements(db, refund, outcome, input.stripeRefundId, input.at), afterCommit: nothing.afterCommit };
 }
 
 /**
@@ -195,17 +190,19 @@ export async function applyParticipantPaymentEffect(
   env: StripeEnv,
   build: () => Promise<ParticipantPaymentEffect>,
   prefix: Statement[] = [],
-): Promise<void> {
+  /** Statements closing the batch when there is an effect (an admin confirmation's audit row). */
+  trail: Statement[] = [],
+): Promise<ParticipantPaymentEffect['outcome']> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const effect = await build();
     try {
-      await runBatch(db, [...prefix, ...effect.statements]);
+      await runBatch(db, [...prefix, ...effect.statements, ...(effect.statements.length > 0 ? trail : [])]);
     } catch (error) {
       if (isGuardFailure(error)) continue;
       throw error;
     }
     await effect.afterCommit(env);
-    return;
+    return effect.outcome;
   }
-  throw new Error('group-buy payment effect kept conflicting; Stripe will redeliver the event');
+  throw new AppError('conflict', 'The group buy kept changing while recording this payment; it will be retried');
 }

@@ -1,24 +1,26 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { runBatch, type Statement } from '../db/batch';
-import { guard, isGuardFailure } from '../db/guard';
-import { groupBuyParticipants, payments, refunds } from '../db/schema';
-import { salesRollupStatements } from '../impact/rollup';
-import type { Actor } from '../env';
-import { auditEntry } from '../lib/audit';
+import type { Statement } from '../db/batch';
+import { payments, refunds } from '../db/schema';
+import type { Actor, Bindings } from '../env';
+import { getStripe } from '../payments/stripe';
+import { applyStripeRefund, settleRefund as settleRefundRow } from '../payments/refunds';
 import { newId } from '../lib/ids';
-import { loadParticipations, rollupLinesOf, type PaymentRow } from './group-buys.queries';
+import type { PaymentRow } from './group-buys.queries';
+import { participantPayments } from './group-buys.subject';
 
 /**
  * Refunds of group-buy participants, in two steps so a crash between them loses nothing:
  *  1. the batch that decides the refund (cancel, failed group, late payment) inserts a `pending`
  *     refund whose idempotency key is `gb-refund:<participantId>` — unique, so no second refund of
- *     the same participant can ever be recorded;
+ *     the same participant can be recorded — and reserves its amount on the payment
+ *     (`refunded_fen`, CHECK <= amount), as the payments domain does for every refund;
  *  2. after that batch commits, `settleRefund` asks Stripe for the refund with that same key (a
- *     retry, by the cron job or anyone, gets the same Stripe refund back) and records the outcome
- *     in a batch guarded on the refund still being pending: the `sales_daily` refund rollup and
- *     `payments.refunded_fen` move exactly once.
+ *     retry, by the cron job or anyone, gets the same Stripe refund back) and records Stripe's answer
+ *     through the payments domain (src/payments/refunds.ts): the refund row moves from pending once,
+ *     a success adds the `sales_daily` refund, a failure gives the reservation back. Stripe's refund
+ *     webhooks reach the same code through the participant payment subject.
  */
 export function participantRefundKey(participantId: string): string {
   return `gb-refund:${participantId}`;
@@ -26,14 +28,13 @@ export function participantRefundKey(participantId: string): string {
 
 export type RefundReason = 'participant_cancelled' | 'group_failed' | 'late_payment';
 
-/** The pending refund of a participant's whole payment; a second call for the same participant inserts nothing. */
-export function pendingRefundStatement(
+/** The pending refund of a participant's whole payment, with its amount reserved on the payment. */
+export function pendingRefundStatements(
   db: Db,
   input: { payment: Pick<PaymentRow, 'id' | 'amountFen'>; participantId: string; reason: RefundReason; actor: Actor | null; now: number },
-) {
-  return db
-    .insert(refunds)
-    .values({
+): Statement[] {
+  return [
+    db.insert(refunds).values({
       id: newId('rfd'),
       paymentId: input.payment.id,
       participantId: input.participantId,
@@ -44,78 +45,23 @@ export function pendingRefundStatement(
       createdByUserId: input.actor?.userId ?? null,
       createdAt: input.now,
       updatedAt: input.now,
-    })
-    .onConflictDoNothing({ target: refunds.idempotencyKey });
+    }),
+    db
+      .update(payments)
+      .set({ refundedFen: sql`${payments.refundedFen} + ${input.payment.amountFen}`, updatedAt: input.now })
+      .where(eq(payments.id, input.payment.id)),
+  ];
 }
 
 type RefundRow = typeof refunds.$inferSelect;
-export type RefundOutcome = 'succeeded' | 'failed';
-
-/**
- * Statements recording Stripe's final answer on a refund: guarded on the refund still being
- * pending, so two settlers (the close and the cron job, or a webhook) apply it once.
- */
-export async function refundOutcomeStatements(
-  db: Db,
-  refund: RefundRow,
-  outcome: RefundOutcome,
-  stripeRefundId: string | null,
-  at: number,
-): Promise<Statement[]> {
-  const statements: Statement[] = [
-    guard(db, 'refund_not_pending', sql`EXISTS (SELECT 1 FROM refunds WHERE id = ${refund.id} AND status = 'pending')`),
-    db
-      .update(refunds)
-      .set({ status: outcome, stripeRefundId: stripeRefundId ?? refund.stripeRefundId, updatedAt: at })
-      .where(eq(refunds.id, refund.id)),
-    auditEntry(db, {
-      actor: null,
-      action: outcome === 'succeeded' ? 'group_buy.refund_succeeded' : 'group_buy.refund_failed',
-      entityType: 'refund',
-      entityId: refund.id,
-      before: { status: refund.status },
-      after: { status: outcome, stripeRefundId, participantId: refund.participantId, amountFen: refund.amountFen },
-      at,
-    }),
-  ];
-  if (outcome === 'succeeded') {
-    statements.push(
-      // The CHECK refunded_fen <= amount_fen is a second line of defence against refunding twice.
-      db
-        .update(payments)
-        .set({ refundedFen: sql`${payments.refundedFen} + ${refund.amountFen}`, updatedAt: at })
-        .where(eq(payments.id, refund.paymentId)),
-    );
-    const lines = await participantLines(db, refund.participantId);
-    statements.push(...salesRollupStatements(db, { kind: 'refund', at, lines: rollupLinesOf(lines) }));
-  }
-  return statements;
-}
-
-async function participantLines(db: Db, participantId: string | null) {
-  if (!participantId) return [];
-  const [row] = await db
-    .select({ groupBuyId: groupBuyParticipants.groupBuyId })
-    .from(groupBuyParticipants)
-    .where(eq(groupBuyParticipants.id, participantId))
-    .limit(1);
-  if (!row) return [];
-  const [participation] = await loadParticipations(db, row.groupBuyId, { participantId });
-  return participation?.lines ?? [];
-}
-
-function outcomeOf(status: string | null): RefundOutcome | null {
-  if (status === 'succeeded') return 'succeeded';
-  if (status === 'failed' || status === 'canceled') return 'failed';
-  return null; // pending, requires_action: Stripe will tell us later (webhook or the next cron run)
-}
 
 /**
  * Pushes one pending refund through Stripe and records the outcome. Safe to call any number of
- * times, concurrently: Stripe answers the same idempotency key with the same refund, and the
- * outcome batch is guarded. Returns the refund's status afterwards.
+ * times, concurrently: Stripe answers the same idempotency key with the same refund, and recording
+ * the outcome is a guarded transition. Returns the refund's status afterwards.
  */
-export async function settleRefund(db: Db, stripe: Stripe | null, refundId: string, now: number): Promise<RefundRow['status']> {
+export async function settleRefund(db: Db, env: Pick<Bindings, 'STRIPE_SECRET_KEY'>, refundId: string, now: number): Promise<RefundRow['status']> {
+  const stripe = getStripe(env);
   const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
   if (!refund) return 'failed';
   if (refund.status !== 'pending' || !stripe) return refund.status;
@@ -124,6 +70,7 @@ export async function settleRefund(db: Db, stripe: Stripe | null, refundId: stri
     console.error(`refund ${refund.id}: payment ${refund.paymentId} has no Stripe payment intent`);
     return refund.status;
   }
+  const ctx = { db, env: env as Bindings, stripe, now };
   let stripeRefund: Stripe.Refund;
   try {
     stripeRefund = refund.stripeRefundId
@@ -138,31 +85,21 @@ export async function settleRefund(db: Db, stripe: Stripe | null, refundId: stri
           { idempotencyKey: refund.idempotencyKey },
         );
   } catch (error) {
-    // Left pending: the cron job retries with the same idempotency key.
-    console.error(`refund ${refund.id}: Stripe refused or was unreachable`, error);
+    if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripeCardError) {
+      // Refused outright (e.g. past the wallet's refund window): nothing was refunded; an admin follows up.
+      console.error(`refund ${refund.id}: Stripe refused it`, error);
+      return (await settleRefundRow(ctx, participantPayments, refund.id, 'failed', { lead: [] })).status;
+    }
+    // Unknown outcome (network, outage): stays pending; the cron job retries with the same key.
+    console.error(`refund ${refund.id}: Stripe was unreachable`, error);
     return refund.status;
   }
-  const outcome = outcomeOf(stripeRefund.status);
-  if (!outcome) {
-    await db
-      .update(refunds)
-      .set({ stripeRefundId: stripeRefund.id, updatedAt: now })
-      .where(and(eq(refunds.id, refund.id), eq(refunds.status, 'pending')));
-    return 'pending';
-  }
-  try {
-    await runBatch(db, await refundOutcomeStatements(db, refund, outcome, stripeRefund.id, now));
-  } catch (error) {
-    if (!isGuardFailure(error)) throw error;
-    // Someone else recorded the outcome first.
-  }
-  const [after] = await db.select({ status: refunds.status }).from(refunds).where(eq(refunds.id, refund.id)).limit(1);
-  return after?.status ?? outcome;
+  return (await applyStripeRefund(ctx, participantPayments, refund.id, stripeRefund, [])).status;
 }
 
 /** The cron job's part: every pending participant refund, oldest first, bounded per run. */
-export async function settlePendingParticipantRefunds(db: Db, stripe: Stripe | null, now: number, limit = 50): Promise<number> {
-  if (!stripe) return 0;
+export async function settlePendingParticipantRefunds(db: Db, env: Pick<Bindings, 'STRIPE_SECRET_KEY'>, now: number, limit = 50): Promise<number> {
+  if (!env.STRIPE_SECRET_KEY) return 0;
   const pending = await db
     .select({ id: refunds.id })
     .from(refunds)
@@ -171,7 +108,7 @@ export async function settlePendingParticipantRefunds(db: Db, stripe: Stripe | n
     .limit(limit);
   let settled = 0;
   for (const { id } of pending) {
-    if ((await settleRefund(db, stripe, id, now)) !== 'pending') settled += 1;
+    if ((await settleRefund(db, env, id, now)) !== 'pending') settled += 1;
   }
   return settled;
 }

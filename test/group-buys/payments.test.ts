@@ -8,8 +8,8 @@ import {
   applyParticipantPaymentEffect,
   participantPaymentFailedOrExpired,
   participantPaymentSucceeded,
-  participantRefundUpdated,
 } from '../../src/group-buys/group-buys.payments';
+import { deliver, signedEvent } from '../helpers/orders';
 import { callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 import { PRODUCTS, callWithStripe, joinBody, openGroupBuy, rowCount, stockOf, stripeEnv, stubStripe } from '../helpers/group-buys';
@@ -160,6 +160,50 @@ describe('participantPaymentSucceeded (webhook contract)', () => {
   });
 });
 
+describe('the Stripe webhook with a participant payment (signed events)', () => {
+  it('Should mark the participant paid on checkout.session.completed, once', async () => {
+    stripe = stubStripe();
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinWithStripe(group.id);
+    const sales = await salesTotals();
+    const session = {
+      id: `cs_test_${joined.payment.id}`,
+      object: 'checkout.session',
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: 'pi_webhook_1',
+      metadata: { groupBuyId: group.id, participantId: joined.participantId, paymentId: joined.payment.id },
+    };
+    const event = await signedEvent('checkout.session.completed', session);
+    const first = await deliver(event);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(await participant(joined.participantId)).toMatchObject({ status: 'paid' });
+    expect(await payment(joined.payment.id)).toMatchObject({ status: 'succeeded', stripe_payment_intent_id: 'pi_webhook_1' });
+    await deliver(event);
+    expect((await salesTotals())!.sales - sales!.sales).toBe(joined.totalFen);
+  });
+
+  it('Should release the place on checkout.session.expired', async () => {
+    stripe = stubStripe();
+    const group = await openGroupBuy(showroom);
+    const stockBefore = await stockOf(PRODUCTS.freshShiitake);
+    const joined = await joinWithStripe(group.id);
+    const res = await deliver(
+      await signedEvent('checkout.session.expired', {
+        id: `cs_test_${joined.payment.id}`,
+        object: 'checkout.session',
+        status: 'expired',
+        payment_status: 'unpaid',
+        payment_intent: null,
+        metadata: { groupBuyId: group.id, participantId: joined.participantId, paymentId: joined.payment.id },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(await participant(joined.participantId)).toMatchObject({ status: 'cancelled' });
+    expect(await stockOf(PRODUCTS.freshShiitake)).toBe(stockBefore);
+  });
+});
+
 describe('participantPaymentFailedOrExpired (webhook contract)', () => {
   it('Should release the place, stock and caps of a checkout that expired unpaid, once', async () => {
     stripe = stubStripe();
@@ -207,12 +251,25 @@ describe('cancelling after paying', () => {
     expect(await stockOf(PRODUCTS.freshShiitake)).toBe(stockBefore);
     expect(stripe.refundCalls().map((c) => c.idempotencyKey)).toEqual([`gb-refund:${joined.participantId}`]);
 
-    // Alipay settles the refund later; the refund webhook records it.
-    const stripeRefundId = (await env.DB.prepare('SELECT stripe_refund_id FROM refunds WHERE participant_id = ?').bind(joined.participantId).first<string>('stripe_refund_id'))!;
+    // Alipay settles the refund later; Stripe's refund.updated event, through the real webhook, records it.
+    const refund = await env.DB.prepare('SELECT id, stripe_refund_id FROM refunds WHERE participant_id = ?').bind(joined.participantId).first<{ id: string; stripe_refund_id: string }>();
     const sales = await salesTotals();
-    await applyParticipantPaymentEffect(db, stripeEnv, () => participantRefundUpdated(db, { stripeRefundId, status: 'succeeded', at: Date.now() }));
+    const refundObject = {
+      id: refund!.stripe_refund_id,
+      object: 'refund',
+      amount: joined.totalFen,
+      currency: 'cny',
+      payment_intent: 'pi_cancel',
+      status: 'succeeded',
+      metadata: { refundId: refund!.id, participantId: joined.participantId },
+    };
+    const delivered = await deliver(await signedEvent('refund.updated', refundObject));
+    expect(delivered.status).toBe(200);
     expect(await env.DB.prepare('SELECT status FROM refunds WHERE participant_id = ?').bind(joined.participantId).first('status')).toBe('succeeded');
+    expect(await payment(joined.payment.id)).toMatchObject({ refunded_fen: joined.totalFen });
     expect((await salesTotals())!.refunds - sales!.refunds).toBe(joined.totalFen);
-    expect((await participantRefundUpdated(db, { stripeRefundId, status: 'succeeded', at: Date.now() })).statements).toEqual([]);
+    // The same news again changes nothing.
+    await deliver(await signedEvent('refund.updated', refundObject));
+    expect((await salesTotals())!.refunds - sales!.refunds).toBe(joined.totalFen);
   });
 });
