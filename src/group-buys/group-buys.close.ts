@@ -1,7 +1,6 @@
 import { and, asc, eq, gte, isNotNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
-import { isGuardFailure } from '../db/guard';
 import { groupBuys, notifications, shipmentItems, shipments, type GroupBuyStatus } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { auditEntry } from '../lib/audit';
@@ -9,7 +8,7 @@ import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { ACTIVE_STATUSES, afterWithdrawal, totalQuantity, withdrawStatements } from './group-buys.participants';
 import { findGroupBuy, isCommitted, loadParticipations, organizationsByIds, type GroupBuyRow, type Participation } from './group-buys.queries';
-import { bumpedVersion, insertRows, openGroupUnchanged } from './group-buys.statements';
+import { bumpedVersion, insertRows, openGroupUnchanged, isGuardFailure } from './group-buys.statements';
 
 export const CLOSE_REASONS = ['deadline', 'capacity', 'organizer'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];

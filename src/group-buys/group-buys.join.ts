@@ -1,7 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
-import { isGuardFailure } from '../db/guard';
 import { groupBuyItems, groupBuyParticipantItems, groupBuyParticipants, groupBuys, payments, products } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
@@ -13,7 +12,7 @@ import { closeIfCapacityReached } from './group-buys.close';
 import { forgetIdempotencyRecord, idempotencyRecord, previousResource, type IdempotencyClaim } from './group-buys.idempotency';
 import { meUrl, ownParticipantView, withdrawStatements, type OwnParticipantView } from './group-buys.participants';
 import { findGroupBuy, loadGroupItems, loadParticipations, remainingOf, type GroupBuyRow, type GroupItem } from './group-buys.queries';
-import { bumpedVersion, decrementCounters, groupTakesParticipants, insertRows, participantUnchanged } from './group-buys.statements';
+import { bumpedVersion, decrementCounters, groupTakesParticipants, insertRows, participantUnchanged, isGuardFailure } from './group-buys.statements';
 import { randomPickupCode } from './pickup-code';
 
 export const JOIN_PAYMENT_METHODS = ['stripe', 'pay_at_pickup'] as const;

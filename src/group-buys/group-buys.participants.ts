@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
-import { isGuardFailure } from '../db/guard';
 import { groupBuyParticipants, payments } from '../db/schema';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
@@ -16,6 +15,7 @@ import {
   groupTakesParticipants,
   participantUnchanged,
   releaseStatements,
+  isGuardFailure,
 } from './group-buys.statements';
 
 /**

@@ -19,7 +19,7 @@
  * `afterCommit` is safe to skip — the cron job does the same work on its next run.
  *
  * The statements begin with guards on the state the function read. If the batch fails with
- * `isGuardFailure(error)` (src/db/guard.ts) the participant changed in between (a close, a
+ * `isGuardFailure(error)` (group-buys.statements.ts) the participant changed in between (a close, a
  * cancel): call the function again and run the new statements (`applyParticipantPaymentEffect`
  * does exactly this loop, with the event insert as `prefix`). An empty `statements` means nothing
  * to do (unknown payment, or already applied): the event insert alone records the event.
@@ -27,7 +27,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
-import { guard, isGuardFailure } from '../db/guard';
 import { groupBuyParticipants, payments } from '../db/schema';
 import type { Bindings } from '../env';
 import { salesRollupStatements } from '../impact/rollup';
@@ -37,7 +36,7 @@ import { closeIfCapacityReached } from './group-buys.close';
 import { afterWithdrawal, withdrawStatements } from './group-buys.participants';
 import { loadParticipations, rollupLinesOf, type Participation, type PaymentRow } from './group-buys.queries';
 import { pendingRefundStatements } from './group-buys.refunds';
-import { bumpGroup, bumpedVersion, decrementCounters, participantUnchanged } from './group-buys.statements';
+import { bumpGroup, bumpedVersion, decrementCounters, participantUnchanged, isGuardFailure, paymentUnchanged } from './group-buys.statements';
 
 export type StripeEnv = Pick<Bindings, 'STRIPE_SECRET_KEY'>;
 
@@ -63,9 +62,6 @@ async function participationOfPayment(db: Db, paymentId: string): Promise<Partic
   return participation ?? null;
 }
 
-function paymentUnchanged(db: Db, paymentId: string, status: string) {
-  return guard(db, 'payment_changed', sql`EXISTS (SELECT 1 FROM payments WHERE id = ${paymentId} AND status = ${status})`);
-}
 
 /**
  * Stripe took the money. A participant still waiting becomes `paid` (counted toward the

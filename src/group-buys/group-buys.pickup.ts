@@ -1,14 +1,13 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
-import { isGuardFailure } from '../db/guard';
 import { groupBuyParticipantItems, groupBuyParticipants, payments } from '../db/schema';
 import type { Actor } from '../env';
 import { salesRollupStatements } from '../impact/rollup';
 import { auditEntry } from '../lib/audit';
 import { AppError, type FieldError } from '../lib/errors';
 import { loadParticipations, requireGroupBuy, rollupLinesOf, type GroupBuyRow, type Participation } from './group-buys.queries';
-import { bumpedVersion, participantUnchanged } from './group-buys.statements';
+import { bumpedVersion, participantUnchanged, isGuardFailure } from './group-buys.statements';
 import { isPickupCodeShaped, normalizePickupCode } from './pickup-code';
 
 /** The participant behind a code at the desk of a formed group (404 for a code nobody holds). */

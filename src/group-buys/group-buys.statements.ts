@@ -2,8 +2,8 @@ import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
-import { guard } from '../db/guard';
-import { groupBuyItems, groupBuyParticipants, groupBuys, products } from '../db/schema';
+import { guardFailure } from '../orders/guards';
+import { groupBuyItems, groupBuyParticipants, groupBuys, payments, products } from '../db/schema';
 import type { GroupBuyRow, ParticipantLine, ParticipantRow } from './group-buys.queries';
 
 /**
@@ -11,7 +11,7 @@ import type { GroupBuyRow, ParticipantLine, ParticipantRow } from './group-buys.
  *
  * Concurrency model: every batch that changes a group buy or one of its participants bumps that
  * row's `updated_at` to `max(updated_at + 1, now)` — strictly increasing, so it doubles as a row
- * version. A service reads, decides, and sends `[guard(version still as read), ...effects]`; a
+ * version. A service reads, decides, and sends `[guard: version still as read, ...effects]`; a
  * concurrent change makes the guard fail, the batch rolls back whole, and the service decides again
  * from a fresh read.
  */
@@ -20,31 +20,49 @@ export function bumpedVersion(column: typeof groupBuys.updatedAt | typeof groupB
   return sql`max(${column} + 1, ${now})`;
 }
 
+/*
+ * Guards use the payments domain's technique (src/orders/guards.ts): an UPDATE that keeps a row's
+ * NOT NULL status as it is while the row is as expected, and sets it to NULL otherwise — which
+ * SQLite refuses, rolling the whole batch back. Each guard is the first statement of its batch.
+ */
+
 /** Fails the batch unless the group is still open, unchanged since `read`. */
 export function openGroupUnchanged(db: Db, read: Pick<GroupBuyRow, 'id' | 'updatedAt'>) {
-  return guard(
-    db,
-    'group_buy_changed',
-    sql`EXISTS (SELECT 1 FROM group_buys WHERE id = ${read.id} AND status = 'open' AND updated_at = ${read.updatedAt})`,
-  );
+  return db
+    .update(groupBuys)
+    .set({ status: sql`CASE WHEN ${groupBuys.status} = 'open' AND ${groupBuys.updatedAt} = ${read.updatedAt} THEN ${groupBuys.status} ELSE NULL END` })
+    .where(eq(groupBuys.id, read.id));
 }
 
 /** Fails the batch unless the group still takes participants at `now` (open, deadline not reached). */
 export function groupTakesParticipants(db: Db, groupBuyId: string, now: number) {
-  return guard(
-    db,
-    'group_buy_not_open',
-    sql`EXISTS (SELECT 1 FROM group_buys WHERE id = ${groupBuyId} AND status = 'open' AND closes_at > ${now})`,
-  );
+  return db
+    .update(groupBuys)
+    .set({ status: sql`CASE WHEN ${groupBuys.status} = 'open' AND ${groupBuys.closesAt} > ${now} THEN ${groupBuys.status} ELSE NULL END` })
+    .where(eq(groupBuys.id, groupBuyId));
 }
 
 /** Fails the batch unless the participant is unchanged since `read`. */
 export function participantUnchanged(db: Db, read: Pick<ParticipantRow, 'id' | 'updatedAt'>) {
-  return guard(
-    db,
-    'participant_changed',
-    sql`EXISTS (SELECT 1 FROM group_buy_participants WHERE id = ${read.id} AND updated_at = ${read.updatedAt})`,
-  );
+  return db
+    .update(groupBuyParticipants)
+    .set({ status: sql`CASE WHEN ${groupBuyParticipants.updatedAt} = ${read.updatedAt} THEN ${groupBuyParticipants.status} ELSE NULL END` })
+    .where(eq(groupBuyParticipants.id, read.id));
+}
+
+/** Fails the batch unless the payment is still in the status read. */
+export function paymentUnchanged(db: Db, paymentId: string, status: string) {
+  return db
+    .update(payments)
+    .set({ status: sql`CASE WHEN ${payments.status} = ${status} THEN ${payments.status} ELSE NULL END` })
+    .where(eq(payments.id, paymentId));
+}
+
+const GUARDED = ['group_buys.status', 'group_buy_participants.status', 'payments.status', 'refunds.status'];
+
+/** True when a batch failed on one of these guards (or a payments-domain transition): re-read and decide again. */
+export function isGuardFailure(error: unknown): boolean {
+  return GUARDED.includes(guardFailure(error) ?? '');
 }
 
 /** Gives a participant's reserved units back to stock and to the item caps. */

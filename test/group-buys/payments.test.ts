@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { runBatch } from '../../src/db/batch';
-import { isGuardFailure } from '../../src/db/guard';
+import { isGuardFailure } from '../../src/group-buys/group-buys.statements';
 import { stripeEvents } from '../../src/db/schema';
 import {
   applyParticipantPaymentEffect,

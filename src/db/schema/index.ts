@@ -5,4 +5,3 @@ export * from './group-buys';
 export * from './procurement';
 export * from './settlements';
 export * from './impact';
-export * from './guards';
