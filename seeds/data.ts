@@ -8,21 +8,9 @@
 
 export type PairingKind = 'collaboration' | 'counterpart-support';
 
-export type Category =
-  | 'mushroom'
-  | 'tea'
-  | 'ham'
-  | 'rice'
-  | 'grain-oil'
-  | 'sugar-spice'
-  | 'nuts'
-  | 'honey'
-  | 'poultry'
-  | 'fruit'
-  | 'herbal'
-  | 'aquatic'
-  | 'vegetable'
-  | 'gift-pack';
+import type { ProductCategory } from '../src/db/schema';
+
+export type Category = ProductCategory;
 
 export interface SeedDistrict {
   /** lowercase slug, e.g. 'baoshan' */
@@ -96,22 +84,8 @@ export interface SeedProduct {
 // Categories
 // ---------------------------------------------------------------------------------------------
 
-export const categories: { id: Category; nameZh: string; nameEn: string }[] = [
-  { id: 'mushroom', nameZh: '食用菌', nameEn: 'Mushrooms' },
-  { id: 'tea', nameZh: '茶叶', nameEn: 'Tea' },
-  { id: 'ham', nameZh: '火腿腊味', nameEn: 'Ham & cured meat' },
-  { id: 'rice', nameZh: '大米·紫米', nameEn: 'Rice & purple rice' },
-  { id: 'grain-oil', nameZh: '粮油杂粮', nameEn: 'Grains & cooking oil' },
-  { id: 'sugar-spice', nameZh: '红糖·姜·调味', nameEn: 'Sugar, ginger & spices' },
-  { id: 'nuts', nameZh: '坚果', nameEn: 'Nuts' },
-  { id: 'honey', nameZh: '蜂蜜', nameEn: 'Honey' },
-  { id: 'poultry', nameZh: '禽类', nameEn: 'Poultry' },
-  { id: 'fruit', nameZh: '水果', nameEn: 'Fruit' },
-  { id: 'herbal', nameZh: '滋补药材', nameEn: 'Herbal & tonic' },
-  { id: 'aquatic', nameZh: '水产', nameEn: 'Aquatic products' },
-  { id: 'vegetable', nameZh: '蔬菜薯类', nameEn: 'Vegetables & tubers' },
-  { id: 'gift-pack', nameZh: '扶贫礼包', nameEn: 'Gift packs' },
-];
+// Display names live with the catalog (src/catalog/categories.ts) so the worker needs no seed data.
+export { categories } from '../src/catalog/categories';
 
 // ---------------------------------------------------------------------------------------------
 // Shanghai districts

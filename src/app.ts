@@ -7,6 +7,7 @@ import { accountsApi } from './accounts/accounts.api';
 import { accountsPages } from './accounts/accounts.pages';
 import { resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
+import { catalogApi, catalogPages } from './catalog';
 import { countingD1, createDb } from './db/client';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
@@ -23,6 +24,10 @@ import { ordersApi } from './orders/orders.index';
 import { ordersPages } from './orders/pages';
 import { paymentsApi } from './payments/payments.index';
 import { paymentsPages } from './payments/payments.pages';
+import { adminApi } from './admin/admin.index';
+import { adminPages } from './admin/admin.pages';
+import { impactApi } from './impact/impact.index';
+import { impactPages } from './impact/impact.pages';
 import { groupBuysApi } from './group-buys/group-buys.index';
 import { groupBuyPages } from './group-buys/group-buys.pages';
 
@@ -107,6 +112,12 @@ export function createApp() {
   app.route('/api/v1', paymentsApi);
   app.route('/', ordersPages);
   app.route('/', paymentsPages);
+  app.route('/api/v1', catalogApi);
+  app.route('/', catalogPages);
+  app.route('/api/v1', impactApi);
+  app.route('/', impactPages);
+  app.route('/api/v1', adminApi);
+  app.route('/', adminPages);
   app.route('/api/v1', groupBuysApi);
   app.route('/', groupBuyPages);
 

@@ -34,7 +34,7 @@ import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { closeIfCapacityReached } from './group-buys.close';
 import { afterWithdrawal, withdrawStatements } from './group-buys.participants';
-import { loadParticipations, rollupLinesOf, type Participation, type PaymentRow } from './group-buys.queries';
+import { loadParticipations, type Participation, type PaymentRow } from './group-buys.queries';
 import { pendingRefundStatements } from './group-buys.refunds';
 import { bumpGroup, bumpedVersion, decrementCounters, participantUnchanged, isGuardFailure, paymentUnchanged } from './group-buys.statements';
 
@@ -97,7 +97,8 @@ export async function participantPaymentSucceeded(
         updatedAt: input.at,
       })
       .where(eq(payments.id, payment.id)),
-    ...salesRollupStatements(db, { kind: 'sale', at: input.at, lines: rollupLinesOf(p.lines) }),
+    // After the payment turned succeeded: the rollup reads it (and the participant's lines) from the database.
+    ...salesRollupStatements(db, { kind: 'sale', paymentId: payment.id }),
     auditEntry(db, {
       actor: null,
       action: 'group_buy.payment_succeeded',

@@ -6,7 +6,7 @@ import type { Actor } from '../env';
 import { salesRollupStatements } from '../impact/rollup';
 import { auditEntry } from '../lib/audit';
 import { AppError, type FieldError } from '../lib/errors';
-import { loadParticipations, requireGroupBuy, rollupLinesOf, type GroupBuyRow, type Participation } from './group-buys.queries';
+import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
 import { bumpedVersion, participantUnchanged, isGuardFailure } from './group-buys.statements';
 import { isPickupCodeShaped, normalizePickupCode } from './pickup-code';
 
@@ -89,7 +89,7 @@ export async function recordPickup(
           .update(payments)
           .set({ status: 'succeeded', paidAt: ctx.now, confirmedByUserId: ctx.actor.userId, updatedAt: ctx.now })
           .where(and(eq(payments.id, p.payment.id), eq(payments.status, 'pending'))),
-        ...salesRollupStatements(db, { kind: 'sale', at: ctx.now, lines: rollupLinesOf(p.lines) }),
+        ...salesRollupStatements(db, { kind: 'sale', paymentId: p.payment.id }),
       );
     }
     try {

@@ -13,7 +13,6 @@ import {
   type ParticipantStatus,
 } from '../db/schema';
 import { AppError } from '../lib/errors';
-import type { RollupLine } from '../impact/rollup';
 
 /** Reads shared by the group-buy services. Writes live with the rule that makes them. */
 
@@ -206,18 +205,6 @@ function loadRefunds(db: Db, participantIds: string[]) {
 
 function loadPayments(db: Db, participantIds: string[]) {
   return inChunks(participantIds, (chunk) => db.select().from(payments).where(inArray(payments.participantId, chunk)));
-}
-
-/** A participant's purchase as `sales_daily` lines (sale when paid, refund when refunded). */
-export function rollupLinesOf(lines: ParticipantLine[]): RollupLine[] {
-  return lines.map((l) => ({
-    cooperativeId: l.cooperativeId,
-    countyId: l.countyId,
-    districtId: l.districtId,
-    category: l.category,
-    amountFen: l.lineTotalFen,
-    units: l.quantity,
-  }));
 }
 
 /** Participants whose place counts toward the thresholds: paid, or paying at pickup. */

@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { runBatch, type Statement } from '../db/batch';
-import { groupBuyParticipants, payments } from '../db/schema';
+import { payments } from '../db/schema';
 import { salesRollupStatements } from '../impact/rollup';
 import { AppError } from '../lib/errors';
 import type { PaymentSubject } from '../payments/subjects';
 import { applyParticipantPaymentEffect, participantPaymentFailedOrExpired, participantPaymentSucceeded } from './group-buys.payments';
-import { loadParticipations, rollupLinesOf } from './group-buys.queries';
 
 /**
  * A group-buy participant as a payment subject of the payments domain (src/payments/subjects.ts):
@@ -51,22 +50,8 @@ export const participantPayments: PaymentSubject = {
     return outcome === 'applied' ? 'applied' : 'no_change';
   },
 
-  /** The refund's share of each line goes out of `sales_daily` (participants are refunded whole, so usually all of it). */
-  async refundSucceededStatements(ctx, payment, refund): Promise<Statement[]> {
-    if (!payment.participantId) return [];
-    const [row] = await ctx.db
-      .select({ groupBuyId: groupBuyParticipants.groupBuyId })
-      .from(groupBuyParticipants)
-      .where(eq(groupBuyParticipants.id, payment.participantId))
-      .limit(1);
-    const [participation] = row ? await loadParticipations(ctx.db, row.groupBuyId, { participantId: payment.participantId }) : [];
-    if (!participation || payment.amountFen <= 0) return [];
-    const lines = rollupLinesOf(participation.lines).map((line) => ({
-      ...line,
-      amountFen: Math.floor((line.amountFen * refund.amountFen) / payment.amountFen),
-    }));
-    const rounding = refund.amountFen - lines.reduce((sum, l) => sum + l.amountFen, 0);
-    if (lines[0]) lines[0].amountFen += rounding;
-    return salesRollupStatements(ctx.db, { kind: 'refund', at: ctx.now, lines: lines.filter((l) => l.amountFen > 0) });
+  /** Called after the refund row turned succeeded: the impact rollup shares it over the participant's goods. */
+  async refundSucceededStatements(ctx, _payment, refund): Promise<Statement[]> {
+    return salesRollupStatements(ctx.db, { kind: 'refund', refundId: refund.id });
   },
 };
