@@ -28,6 +28,8 @@ import { adminApi } from './admin/admin.index';
 import { adminPages } from './admin/admin.pages';
 import { impactApi } from './impact/impact.index';
 import { impactPages } from './impact/impact.pages';
+import { groupBuysApi } from './group-buys/group-buys.index';
+import { groupBuyPages } from './group-buys/group-buys.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -116,6 +118,8 @@ export function createApp() {
   app.route('/', impactPages);
   app.route('/api/v1', adminApi);
   app.route('/', adminPages);
+  app.route('/api/v1', groupBuysApi);
+  app.route('/', groupBuyPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

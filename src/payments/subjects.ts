@@ -5,6 +5,7 @@ import type { payments, PaymentStatus, refunds } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { AppError } from '../lib/errors';
 import { orderPayments } from './order-payments';
+import { participantPayments } from '../group-buys/group-buys.subject';
 
 /**
  * A payment row pays for a *subject*: an order, or a group-buy participant. Webhooks, admin
@@ -51,9 +52,10 @@ export interface PaymentSubject {
   refundSucceededStatements(ctx: PaymentContext, payment: PaymentRow, refund: RefundRow): Promise<Statement[]>;
 }
 
-/** Group buys add `participant: participantPayments` here. */
+/** Orders, and group-buy participants (src/group-buys/group-buys.subject.ts). */
 export const paymentSubjects: { order: PaymentSubject; participant?: PaymentSubject } = {
   order: orderPayments,
+  participant: participantPayments,
 };
 
 export function subjectOf(payment: PaymentRow): PaymentSubject {
