@@ -72,12 +72,15 @@ export function createApp() {
     }),
   );
   // Cookie-authenticated form posts must come from our own origin (Origin / Sec-Fetch-Site checked).
-  app.use(
-    '*',
-    csrf({
-      origin: (origin, c) => origin === new URL(c.req.url).origin || origin === new URL(c.env.APP_URL).origin,
-    }),
-  );
+  // A script holding a bearer token and no cookie cannot be the victim of a forged cross-site post,
+  // so it may POST without a body or Origin header.
+  const sameOrigin = csrf({
+    origin: (origin, c) => origin === new URL(c.req.url).origin || origin === new URL(c.env.APP_URL).origin,
+  });
+  app.use('*', (c, next) => {
+    const bearerOnly = c.req.header('authorization')?.startsWith('Bearer ') && !c.req.header('cookie');
+    return bearerOnly ? next() : sameOrigin(c, next);
+  });
   app.use('*', provideDb, chooseLocale, resolveActor);
 
   // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BASE, call, freshIp } from '../helpers/http';
+import { BASE, call, demoToken, freshIp } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 import { getPage, postForm, sessionCookie } from '../helpers/accounts';
 
@@ -45,6 +45,23 @@ describe('CSRF protection of cookie-authenticated form posts', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(/^\/organizations\/org_/);
     expect(await countOrganizations()).toBe(before + 1);
+  });
+
+  it('Should let a script with a bearer token and no cookie post without an Origin header', async () => {
+    const token = await demoToken('buyer');
+    const before = await countOrganizations();
+    const res = await postForm('/organizations/new', newOrgForm, { origin: null, headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(303);
+    expect(await countOrganizations()).toBe(before + 1);
+  });
+
+  it('Should still check the origin when a bearer token comes with a session cookie', async () => {
+    const cookie = await sessionCookie('buyer@shanhai.local');
+    const token = await demoToken('buyer');
+    const before = await countOrganizations();
+    const res = await postForm('/organizations/new', newOrgForm, { cookie, origin: null, headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(403);
+    expect(await countOrganizations()).toBe(before);
   });
 
   it("Should have Better Auth refuse a cookie-authenticated JSON post from an untrusted origin", async () => {
