@@ -1,3 +1,5 @@
+import { AppError } from './errors';
+
 /**
  * RFC 4180 CSV, small enough to keep out of the bundle budget: quoted fields with embedded commas,
  * quotes ("") and line breaks; CRLF, LF or CR line ends; a UTF-8 BOM is ignored on input and
@@ -107,4 +109,13 @@ export function csvResponse(body: string, filename: string): Response {
       'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
     },
   });
+}
+
+/** A spreadsheet saved as GBK is the usual culprit; say so instead of importing mojibake. */
+export function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new AppError('bad_request', 'The file is not UTF-8 text. Save it as "CSV UTF-8" and upload again.');
+  }
 }
