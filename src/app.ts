@@ -23,6 +23,7 @@ import { ordersApi } from './orders/orders.index';
 import { ordersPages } from './orders/pages';
 import { paymentsApi } from './payments/payments.index';
 import { paymentsPages } from './payments/payments.pages';
+import { procurementApi } from './procurement/procurement.api';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -101,6 +102,8 @@ export function createApp() {
   app.route('/', cooperativePages);
   app.route('/', fulfilmentPages);
   app.route('/', settlementPages);
+  // Before the orders API, so POST /orders/bulk is not read as an order id.
+  app.route('/api/v1', procurementApi);
   app.route('/api/v1', ordersApi);
   app.route('/api/v1', paymentsApi);
   app.route('/', ordersPages);

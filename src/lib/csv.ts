@@ -17,11 +17,17 @@ export class CsvSyntaxError extends Error {
 }
 
 export function parseCsv(input: string): string[][] {
+  return parseCsvRows(input).map((r) => r.cells);
+}
+
+/** Like parseCsv, with the file line each row starts on (rows with quoted line breaks span several). */
+export function parseCsvRows(input: string): { line: number; cells: string[] }[] {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const rows: string[][] = [];
+  const rows: { line: number; cells: string[] }[] = [];
   let row: string[] = [];
   let field = '';
   let line = 1;
+  let rowLine = 1;
   let i = 0;
   let quoted = false;
   // True once the current field has content or a quote, so "a,\n" keeps its empty last field.
@@ -34,7 +40,7 @@ export function parseCsv(input: string): string[][] {
   };
   const endRow = () => {
     endField();
-    rows.push(row);
+    rows.push({ line: rowLine, cells: row });
     row = [];
   };
 
@@ -73,6 +79,7 @@ export function parseCsv(input: string): string[][] {
       endRow();
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line += 1;
+      rowLine = line;
     } else {
       field += ch;
       fieldStarted = true;
