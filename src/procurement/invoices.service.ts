@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from 'd
 import { z } from '@hono/zod-openapi';
 import type { Db } from '../db/client';
 import { runBatch } from '../db/batch';
-import { notifications, organization, orders, type InvoiceStatus } from '../db/schema';
+import { auditLog, notifications, organization, orders, type InvoiceStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { membershipOf } from '../accounts/policy';
 import type { Job } from '../jobs/scheduled';
@@ -73,20 +73,47 @@ export async function unpaidInvoices(db: Db, organizationId: string, limit = 20)
  * transfer confirmed meanwhile has made the invoice `paid`, which this never touches.
  */
 export const markOverdueInvoices: Job = {
-  name: 'markOverdueInvoices',
+  name: 'invoices.mark-overdue',
   async run(db, _env, now) {
     const due = sql`${orders.invoiceStatus} = 'open' AND ${orders.invoiceDueAt} < ${now}`;
+    const text = (value: string, name: string) => sql<string>`${value}`.as(name);
+    const randomId = (prefix: string) => sql<string>`${prefix} || lower(hex(randomblob(10)))`.as('id');
     const [, , updated] = await runBatch(db, [
-      db.run(sql`
-        INSERT INTO ${notifications} (id, organization_id, kind, title_zh, title_en, payload, created_at)
-        SELECT 'ntf_' || lower(hex(randomblob(10))), ${orders.organizationId}, 'invoice.overdue', '发票已逾期，请尽快转账', 'An invoice is overdue; please transfer the amount',
-               json_object('orderId', ${orders.id}, 'invoiceDueAt', ${orders.invoiceDueAt}, 'totalFen', ${orders.totalFen}), ${now}
-        FROM ${orders} WHERE ${due}`),
-      db.run(sql`
-        INSERT INTO audit_log (id, actor_user_id, actor_label, action, entity_type, entity_id, organization_id, before, after, created_at)
-        SELECT 'aud_' || lower(hex(randomblob(10))), NULL, 'system', 'invoice.overdue', 'order', ${orders.id}, ${orders.organizationId},
-               json_object('invoiceStatus', 'open'), json_object('invoiceStatus', 'overdue', 'invoiceDueAt', ${orders.invoiceDueAt}), ${now}
-        FROM ${orders} WHERE ${due}`),
+      // INSERT … SELECT: every column of the table, in its order.
+      db.insert(notifications).select((qb) =>
+        qb
+          .select({
+            id: randomId('ntf_'),
+            organizationId: orders.organizationId,
+            userId: sql<null>`NULL`.as('user_id'),
+            phone: sql<null>`NULL`.as('phone'),
+            kind: text('invoice.overdue', 'kind'),
+            titleZh: text('发票已逾期，请尽快转账', 'title_zh'),
+            titleEn: text('An invoice is overdue; please transfer the amount', 'title_en'),
+            payload: sql<string>`json_object('orderId', ${orders.id}, 'invoiceDueAt', ${orders.invoiceDueAt}, 'totalFen', ${orders.totalFen})`.as('payload'),
+            readAt: sql<null>`NULL`.as('read_at'),
+            createdAt: sql<number>`${now}`.as('created_at'),
+          })
+          .from(orders)
+          .where(due),
+      ),
+      db.insert(auditLog).select((qb) =>
+        qb
+          .select({
+            id: randomId('aud_'),
+            actorUserId: sql<null>`NULL`.as('actor_user_id'),
+            actorLabel: text('system', 'actor_label'),
+            action: text('invoice.overdue', 'action'),
+            entityType: text('order', 'entity_type'),
+            entityId: orders.id,
+            organizationId: orders.organizationId,
+            before: sql<string>`json_object('invoiceStatus', 'open')`.as('before'),
+            after: sql<string>`json_object('invoiceStatus', 'overdue', 'invoiceDueAt', ${orders.invoiceDueAt})`.as('after'),
+            createdAt: sql<number>`${now}`.as('created_at'),
+          })
+          .from(orders)
+          .where(due),
+      ),
       db.update(orders).set({ invoiceStatus: 'overdue', updatedAt: now }).where(due),
     ]);
     return (updated as D1Result).meta.changes;

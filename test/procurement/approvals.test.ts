@@ -40,7 +40,7 @@ describe('purchase approvals', () => {
     expect(await stockOf(ham)).toBe(stock);
     const after = await orderRowCounts();
     expect({ ...after, audit_log: counts.audit_log }).toEqual(counts); // only the audit row of the request
-    expect(after.audit_log).toBe(counts.audit_log + 1);
+    expect(after.audit_log).toBe(counts.audit_log! + 1);
     const notice = await row<{ kind: string }>(`SELECT kind FROM notifications WHERE organization_id = ? AND kind = 'approval.requested' ORDER BY created_at DESC`, CANTEEN);
     expect(notice.kind).toBe('approval.requested');
   });
@@ -83,7 +83,7 @@ describe('purchase approvals', () => {
     const before = (await orderRowCounts()).orders;
     const results = await Promise.all([1, 2].map(() => callJson(`${approvals}/${approval.id}/approve`, { method: 'POST', token: tokens.owner })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect((await orderRowCounts()).orders).toBe(before + 1);
+    expect((await orderRowCounts()).orders).toBe(before! + 1);
   });
 
   it('Should let the owner reject with a reason; a reason is required and a decided request stays decided', async () => {

@@ -60,7 +60,7 @@ describe('POST /api/v1/orders/bulk?mode=preview', () => {
   });
 
   it('Should flag quantities below the minimum, off the step and not whole numbers, suggesting what can be ordered', async () => {
-    const csv = ['商品编码,数量', `${sku.rice},3`, `${sku.ham},abc`, `${sku.tea},0`, `${sku.rice.toLowerCase()},12`].join('\r\n');
+    const csv = ['商品编码,数量', `${sku.rice},3`, `${sku.ham},abc`, `${sku.tea},0`, `${sku.rice!.toLowerCase()},12`].join('\r\n');
     const { body } = await preview(csv);
     const [below, notNumber, zero, offStep] = body.lines;
     expect(below).toMatchObject({ line: 2, status: 'below_moq', minOrderQuantity: 5, suggestedQuantity: 5 });
