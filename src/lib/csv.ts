@@ -86,7 +86,8 @@ export function parseCsvRows(input: string): { line: number; cells: string[] }[]
       i += 1;
     }
   }
-  if (quoted) throw new CsvSyntaxError('a quoted field is never closed', line);
+  // Name the line the open quote is on, not the end of the file it ran to.
+  if (quoted) throw new CsvSyntaxError('a quoted field is never closed', rowLine);
   if (fieldStarted || field.length > 0 || row.length > 0) endRow();
   return rows;
 }
