@@ -24,6 +24,7 @@ import { ordersPages } from './orders/pages';
 import { paymentsApi } from './payments/payments.index';
 import { paymentsPages } from './payments/payments.pages';
 import { procurementApi } from './procurement/procurement.api';
+import { procurementPages } from './procurement/procurement.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -108,6 +109,7 @@ export function createApp() {
   app.route('/api/v1', paymentsApi);
   app.route('/', ordersPages);
   app.route('/', paymentsPages);
+  app.route('/', procurementPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { organization } from '../db/schema';
 import { toCsv } from '../lib/csv';
-import { startOfShanghaiDay } from '../lib/time';
+import { shanghaiDay, startOfShanghaiDay } from '../lib/time';
 import type { ConsumptionView } from './procurement.schemas';
 
 /**
@@ -23,6 +23,8 @@ import type { ConsumptionView } from './procurement.schemas';
  */
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+export const currentShanghaiYear = (now = Date.now()) => Number(shanghaiDay(now).slice(0, 4));
 
 function monthOf(column: ReturnType<typeof sql>) {
   return sql`strftime('%Y-%m', (${column} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;

@@ -8,11 +8,10 @@ import type { AppEnv } from '../env';
 import { csvResponse, decodeUtf8 } from '../lib/csv';
 import { AppError } from '../lib/errors';
 import { createRouter } from '../lib/router';
-import { shanghaiDay } from '../lib/time';
 import { approvePurchase, getApproval, listApprovals, rejectPurchase } from './approvals.service';
 import { parseBulkCsv } from './bulk-csv';
 import { placeBulk, previewBulk } from './bulk.service';
-import { consumption, consumptionCsv } from './consumption';
+import { consumption, consumptionCsv, currentShanghaiYear } from './consumption';
 import { creditPosition } from './credit';
 import { listInvoices, requestFapiao } from './invoices.service';
 import { requireApprovalDecider, requireApprovalReader, requireBuyerMember } from './policy';
@@ -31,8 +30,6 @@ async function readableBuyer(c: Context<AppEnv>, organizationId: string): Promis
   if (!org || !isBuyerKind(org.kind)) throw new AppError('not_found', `Organisation ${organizationId} not found`);
   return org;
 }
-
-export const currentShanghaiYear = () => Number(shanghaiDay(Date.now()).slice(0, 4));
 
 // ----- price lists -----
 

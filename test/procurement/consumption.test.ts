@@ -149,7 +149,7 @@ describe('GET /organizations/{id}/consumption', () => {
 
   it('Should export the same figures as CSV for the annual report (Accept or format=csv)', async () => {
     const json = (await consumption(`?year=${YEAR}`)).body;
-    for (const init of [{ path: `?year=${YEAR}&format=csv`, headers: {} }, { path: `?year=${YEAR}`, headers: { accept: 'text/csv' } }]) {
+    for (const init of [{ path: `?year=${YEAR}&format=csv`, headers: {} as Record<string, string> }, { path: `?year=${YEAR}`, headers: { accept: 'text/csv' } }]) {
       const res = await call(`/api/v1/organizations/${CANTEEN}/consumption${init.path}`, { token: tokens.owner, headers: init.headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
