@@ -19,7 +19,9 @@ const sku: Record<string, string> = {};
 beforeAll(async () => {
   await seedDatabase();
   tokens = await canteenTokens();
-  [purchaser, owner, admin] = await Promise.all(['canteen@shanhai.local', 'canteen-owner@shanhai.local', 'admin@shanhai.local'].map((e) => sessionCookie(e)));
+  purchaser = await sessionCookie('canteen@shanhai.local');
+  owner = await sessionCookie('canteen-owner@shanhai.local');
+  admin = await sessionCookie('admin@shanhai.local');
   const coop = await makeCooperative({ name: '墨江紫米测试社', shippingFlatFeeFen: 0, freeShippingAboveFen: null });
   rice = await makeProduct({ cooperativeId: coop, unitPriceFen: 1_200, minOrderQuantity: 5, orderStep: 5, stock: 500, nameZh: '墨江紫米' });
   ham = await makeProduct({ cooperativeId: coop, unitPriceFen: 90_000, stock: 500, nameZh: '宣威火腿' }); // ¥900 a case
