@@ -77,37 +77,70 @@ function orderFields(fields: Record<string, string>): BulkOrderFields {
 
 // ----- views -----------------------------------------------------------------------------------------
 
-const PREVIEW_CSS = `.bulk-report tr.problem td{background:#fdeeee}.bulk-report input{width:6em}.bulk-report td.msg{font-size:.85rem;color:var(--bad)}`;
+/**
+ * Problem rows tinted; on a phone each line is a small grid (line · SKU · name / quantity · price ·
+ * total / status) instead of a table squeezed to 360 px.
+ */
+const PREVIEW_CSS = [
+  '.bulk-report tr.problem td{background:#fdeeee}.bulk-report input{width:6em}.bulk-report .msg{font-size:.85rem;padding:2px 4px;margin-top:4px}',
+  '@media (max-width:640px){.bulk-report thead{position:absolute;left:-9999px}.bulk-report,.bulk-report tbody{display:block}',
+  '.bulk-report tr{display:grid;grid-template-columns:auto auto 1fr;grid-auto-flow:dense;gap:4px 10px;align-items:center;padding:8px 4px;border-bottom:1px solid var(--line)}',
+  '.bulk-report tr.problem{background:#fdeeee}.bulk-report td{display:block;border:0;padding:0;background:none!important}.bulk-report td.c-status{grid-column:1/-1}',
+  '.bulk-report td.c-line::before{content:"#"}.bulk-report td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:.8rem}}',
+].join('');
+
+/** The problem of a line in the reader's language, from the report's structured fields. */
+function lineProblem(line: BulkLine, m: ProcurementStrings): string {
+  switch (line.status) {
+    case 'unknown_sku':
+      return m.problemUnknownSku;
+    case 'unavailable':
+      return m.problemUnavailable;
+    case 'invalid_quantity':
+      return m.problemInvalidQuantity;
+    case 'below_moq':
+      return fill(m.problemBelowMoq, { n: line.minOrderQuantity ?? '' });
+    case 'off_step':
+      return fill(m.problemOffStep, { min: line.minOrderQuantity ?? '', step: line.orderStep ?? '' });
+    case 'short_stock':
+      return fill(m.available, { n: line.available ?? 0 });
+    case 'duplicate':
+      return fill(m.problemDuplicate, { n: line.duplicateOfLine ?? '' });
+    default:
+      return '';
+  }
+}
 
 function LineRow({ line, i, m, locale }: { line: BulkLine; i: number; m: ProcurementStrings; locale: Locale }) {
   const problem = line.status !== 'ok';
   return (
     <tr class={problem ? 'problem' : undefined} data-line={line.line} data-status={line.status}>
-      <td>{line.line}</td>
-      <td style="overflow-wrap:anywhere">
+      <td class="c-line">{line.line}</td>
+      <td class="c-sku" style="overflow-wrap:anywhere">
         {line.sku || '—'}
         <input type="hidden" name={`sku_${i}`} value={line.sku} />
         <input type="hidden" name={`line_${i}`} value={String(line.line)} />
       </td>
-      <td>{line.nameZh ? localized({ nameZh: line.nameZh, nameEn: line.nameEn }, 'name', locale) : '—'}</td>
-      <td>
+      <td class="c-name">{line.nameZh ? localized({ nameZh: line.nameZh, nameEn: line.nameEn }, 'name', locale) : '—'}</td>
+      <td class="c-qty">
         <input name={`qty_${i}`} value={line.quantityText} inputmode="numeric" aria-label={`${m.line} ${line.line} ${m.quantity}`} />
       </td>
-      <td>
+      <td class="c-status">
         <span class={problem ? 'badge bad' : 'badge'}>{lineStatusLabel(locale, line.status)}</span>
         {problem ? (
-          <div class="msg error" style="padding:2px 4px;margin-top:4px">
-            {line.message}
+          <div class="msg error">
+            {lineProblem(line, m)}
             {line.suggestedQuantity !== null ? ` · ${fill(m.suggested, { n: line.suggestedQuantity })}` : ''}
-            {line.duplicateOfLine !== null ? ` · ${m.line} ${line.duplicateOfLine}` : ''}
           </div>
         ) : null}
       </td>
-      <td>
+      <td class="c-price" data-label={m.unitPrice}>
         {line.unitPriceFen !== null ? formatFen(line.unitPriceFen) : '—'}
         {line.priceSource && line.priceSource !== 'list' ? <span class="badge"> {m[`source_${line.priceSource}`]}</span> : null}
       </td>
-      <td>{line.status === 'ok' && line.lineTotalFen !== null ? formatFen(line.lineTotalFen) : '—'}</td>
+      <td class="c-total" data-label={m.lineTotal}>
+        {line.status === 'ok' && line.lineTotalFen !== null ? formatFen(line.lineTotalFen) : '—'}
+      </td>
     </tr>
   );
 }
