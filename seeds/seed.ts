@@ -232,6 +232,16 @@ export async function buildSeedStatements(): Promise<string[]> {
       is_default: true,
       created_at: SEEDED_AT,
     }),
+    // A negotiated price (协议价) of the canteen, so the demo shows one: Mojiang purple rice by the case.
+    insert('price_list_entries', {
+      id: 'prl_demo_canteen_purple_rice',
+      organization_id: canteen.id,
+      product_id: productId('MJ-RCE-002'),
+      unit_price_fen: 14_200,
+      valid_from: SEEDED_AT,
+      valid_to: null,
+      created_at: SEEDED_AT,
+    }),
   );
   const coopIds = demoCooperativeIds();
   const memberships: Record<DemoAccount['key'], { organizationId: string; role: string } | null> = {

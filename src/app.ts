@@ -30,6 +30,8 @@ import { impactApi } from './impact/impact.index';
 import { impactPages } from './impact/impact.pages';
 import { groupBuysApi } from './group-buys/group-buys.index';
 import { groupBuyPages } from './group-buys/group-buys.pages';
+import { procurementApi } from './procurement/procurement.api';
+import { procurementPages } from './procurement/procurement.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -111,6 +113,8 @@ export function createApp() {
   app.route('/', cooperativePages);
   app.route('/', fulfilmentPages);
   app.route('/', settlementPages);
+  // Before the orders API, so POST /orders/bulk is not read as an order id.
+  app.route('/api/v1', procurementApi);
   app.route('/api/v1', ordersApi);
   app.route('/api/v1', paymentsApi);
   app.route('/', ordersPages);
@@ -123,6 +127,7 @@ export function createApp() {
   app.route('/', adminPages);
   app.route('/api/v1', groupBuysApi);
   app.route('/', groupBuyPages);
+  app.route('/', procurementPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

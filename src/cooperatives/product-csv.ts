@@ -7,7 +7,7 @@ import { PRODUCT_STATUSES, products, type ProductStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
 import { parseYuanToFen } from '../lib/money';
-import { CsvSyntaxError, parseCsv, toCsv } from './csv';
+import { CsvSyntaxError, parseCsv, toCsv } from '../lib/csv';
 import { formatTiers, parseTiers, priceTierProblems } from './product-rules';
 import { createProductSchema, updateProductSchema } from './products.schemas';
 import {
@@ -77,15 +77,6 @@ export type ImportRowReport = {
 };
 
 export type ImportReport = { applied: boolean; created: number; updated: number; rows: ImportRowReport[] };
-
-/** A spreadsheet saved as GBK is the usual culprit; say so instead of importing mojibake. */
-export function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new AppError('bad_request', 'The file is not UTF-8 text. Save it as "CSV UTF-8" and upload again.');
-  }
-}
 
 function categoryFrom(cell: string): string {
   const normal = cell.trim().toLowerCase();

@@ -4,6 +4,7 @@ import { organization, type MemberRole, type OrganizationKind, type Organization
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
 import { membershipOf } from '../accounts/policy';
+import { creditProblem } from '../procurement/credit';
 
 /**
  * The organisation an order is placed for, and what its terms allow. Only owners and purchasers of a
@@ -44,14 +45,22 @@ export function orderingMemberships(actor: Actor | null) {
   return (actor?.memberships ?? []).filter((m) => BUYER_KINDS.includes(m.kind) && ORDERING_ROLES.includes(m.role));
 }
 
+export type InvoiceTermsProblem = { message: string; extensions?: Record<string, unknown> };
+
 /**
- * Why this order may not be placed on invoice terms, or null when it may. The seam for procurement:
- * the credit limit (open invoices plus this order within `creditLimitFen`) and purchaser approvals
- * above `perOrderLimitFen` are added here.
+ * Why this order may not be placed on invoice terms, or null when it may: a verified organisation
+ * with terms, and open invoices plus this order within its credit limit (checked again by the
+ * database in the order's batch — see procurement/credit.ts).
  */
-export async function invoiceTermsProblem(_db: Db, buyer: BuyerOrganization | null, _totalFen: number): Promise<string | null> {
-  if (!buyer) return 'Invoice terms are for organisations: choose the organisation you order for';
-  if (buyer.status !== 'verified') return `${buyer.name} is awaiting verification by the platform; invoice terms start once verified`;
-  if (buyer.paymentTermsDays <= 0) return `${buyer.name} has no invoice terms; pay by card, Alipay or WeChat Pay`;
-  return null;
+export async function invoiceTermsProblem(db: Db, buyer: BuyerOrganization | null, totalFen: number): Promise<InvoiceTermsProblem | null> {
+  if (!buyer) return { message: 'Invoice terms are for organisations: choose the organisation you order for' };
+  if (buyer.status !== 'verified') return { message: `${buyer.name} is awaiting verification by the platform; invoice terms start once verified` };
+  if (buyer.paymentTermsDays <= 0) return { message: `${buyer.name} has no invoice terms; pay by card, Alipay or WeChat Pay` };
+  return creditProblem(db, buyer, totalFen);
+}
+
+/** The organisation an actor orders for by default: their only buyer organisation, if they have exactly one. */
+export function defaultOrderingOrganization(actor: Actor | null): string | null {
+  const mine = orderingMemberships(actor);
+  return mine.length === 1 ? mine[0]!.organizationId : null;
 }

@@ -3,6 +3,8 @@ import type { AppEnv } from '../env';
 import { formatFen } from '../lib/money';
 import { localized, type Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
+import { membershipOf } from '../accounts/policy';
+import { defaultOrderingOrganization } from './buyer';
 import { cartOwner, mergeCartOnSignIn, rememberGuestCart } from './cart.cookie';
 import { addToCart, ensureCart, findCartId, quoteCart, removeFromCart, setCartQuantity } from './cart.service';
 import { fill, t, type OrderStrings } from './orders.i18n';
@@ -55,7 +57,9 @@ cartPages.get('/cart', async (c) => {
   const locale = c.var.locale;
   const m = t(locale);
   const cartId = await findCartId(c.var.db, cartOwner(c));
-  const quote = await quoteCart(c.var.db, cartId, 'ship');
+  // A buyer for one organisation sees its prices (negotiated ones included), as checkout will charge them.
+  const pricedFor = defaultOrderingOrganization(c.var.actor);
+  const quote = await quoteCart(c.var.db, cartId, 'ship', pricedFor);
   const error = c.req.query('error');
   return c.html(
     <Layout title={m.cartTitle} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor}>
@@ -63,6 +67,7 @@ cartPages.get('/cart', async (c) => {
       {c.req.query('added') ? <Notice>{m.added}</Notice> : null}
       {c.req.query('adjusted') ? <Notice>{m.adjusted}</Notice> : null}
       {error ? <Notice kind="error">{error === 'unavailable' ? m.notForSale : m.unknownProduct}</Notice> : null}
+      {pricedFor && quote.items.length ? <p class="muted">{fill(m.pricesFor, { org: membershipOf(c.var.actor, pricedFor)?.organizationName ?? '' })}</p> : null}
       {quote.items.length === 0 ? (
         <p>
           {m.cartEmpty} <a href="/products">{m.browse}</a>

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import type { Db } from '../db/client';
-import { districts, organization } from '../db/schema';
+import { deliveryLocations, districts, organization } from '../db/schema';
 import type { Actor, AppEnv } from '../env';
 import { AppError, fieldErrors, type FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
@@ -9,7 +9,7 @@ import { Layout } from '../views/layout';
 import { arrivalFromSession } from '../payments/checkout';
 import { getStripe } from '../payments/stripe';
 import { subjectOf } from '../payments/subjects';
-import { orderingMemberships } from './buyer';
+import { defaultOrderingOrganization, orderingMemberships } from './buyer';
 import { cartOwner, mergeCartOnSignIn } from './cart.cookie';
 import { findCartId, quoteCart } from './cart.service';
 import { loadOrder, orderPageUrl } from './order-read';
@@ -40,6 +40,7 @@ type CheckoutForm = {
   districtId: string;
   street: string;
   pickupOrganizationId: string;
+  deliveryLocationId: string;
   contactName: string;
   contactPhone: string;
   contactEmail: string;
@@ -50,12 +51,15 @@ type CheckoutOptions = {
   districts: { id: string; nameZh: string; nameEn: string }[];
   pickupPoints: { id: string; name: string; nameEn: string | null; pickupAddress: string | null }[];
   organizations: { id: string; name: string; paymentTermsDays: number; invoiceAllowed: boolean }[];
+  /** Saved delivery locations of the organisations the actor orders for. */
+  locations: { id: string; organizationId: string; label: string; street: string; receivingHours: string | null; isDefault: boolean }[];
   stripeAvailable: boolean;
 };
 
 async function checkoutOptions(db: Db, actor: Actor | null, stripeAvailable: boolean): Promise<CheckoutOptions> {
   const mine = orderingMemberships(actor);
-  const [districtRows, showrooms, orgRows] = await db.batch([
+  const orgIds = mine.length ? mine.map((m) => m.organizationId) : [''];
+  const [districtRows, showrooms, orgRows, locationRows] = await db.batch([
     db.select({ id: districts.id, nameZh: districts.nameZh, nameEn: districts.nameEn }).from(districts).orderBy(asc(districts.sortOrder)),
     db
       .select({ id: organization.id, name: organization.name, nameEn: organization.nameEn, pickupAddress: organization.pickupAddress })
@@ -65,7 +69,19 @@ async function checkoutOptions(db: Db, actor: Actor | null, stripeAvailable: boo
     db
       .select({ id: organization.id, name: organization.name, nameEn: organization.nameEn, pickupAddress: organization.pickupAddress, status: organization.status, paymentTermsDays: organization.paymentTermsDays })
       .from(organization)
-      .where(inArray(organization.id, mine.length ? mine.map((m) => m.organizationId) : [''])),
+      .where(inArray(organization.id, orgIds)),
+    db
+      .select({
+        id: deliveryLocations.id,
+        organizationId: deliveryLocations.organizationId,
+        label: deliveryLocations.label,
+        street: deliveryLocations.street,
+        receivingHours: deliveryLocations.receivingHours,
+        isDefault: deliveryLocations.isDefault,
+      })
+      .from(deliveryLocations)
+      .where(inArray(deliveryLocations.organizationId, orgIds))
+      .orderBy(asc(deliveryLocations.createdAt)),
   ]);
   // The buyer's own verified canteen or office is a pickup point for its own orders.
   const ownPoints = orgRows.filter((o) => o.status === 'verified' && !showrooms.some((s) => s.id === o.id));
@@ -73,24 +89,30 @@ async function checkoutOptions(db: Db, actor: Actor | null, stripeAvailable: boo
     districts: districtRows,
     pickupPoints: [...showrooms, ...ownPoints.map(({ id, name, nameEn, pickupAddress }) => ({ id, name, nameEn, pickupAddress }))],
     organizations: orgRows.map((o) => ({ id: o.id, name: o.name, paymentTermsDays: o.paymentTermsDays, invoiceAllowed: o.status === 'verified' && o.paymentTermsDays > 0 })),
+    locations: locationRows,
     stripeAvailable,
   };
 }
 
 function blankForm(actor: Actor | null, options: CheckoutOptions): CheckoutForm {
+  // Someone who buys for exactly one organisation orders for it, to its default delivery location.
+  const organizationId = defaultOrderingOrganization(actor) ?? '';
+  const location = options.locations.find((l) => l.organizationId === organizationId && l.isDefault);
+  const invoice = options.organizations.find((o) => o.id === organizationId)?.invoiceAllowed === true;
   return {
     idempotencyKey: crypto.randomUUID(),
-    organizationId: '',
-    deliveryMethod: 'pickup',
+    organizationId,
+    deliveryMethod: location ? 'ship' : 'pickup',
     recipient: actor?.name ?? '',
     phone: '',
     districtId: '',
     street: '',
     pickupOrganizationId: options.pickupPoints[0]?.id ?? '',
+    deliveryLocationId: location?.id ?? '',
     contactName: actor?.name ?? '',
     contactPhone: '',
     contactEmail: actor?.email ?? '',
-    paymentMethod: options.stripeAvailable ? 'stripe' : 'pay_at_pickup',
+    paymentMethod: location && invoice ? 'invoice' : options.stripeAvailable ? 'stripe' : 'pay_at_pickup',
   };
 }
 
@@ -108,6 +130,7 @@ function readForm(body: Record<string, string | File | (string | File)[]>): Chec
     districtId: field('districtId'),
     street: field('street'),
     pickupOrganizationId: field('pickupOrganizationId'),
+    deliveryLocationId: field('deliveryLocationId'),
     contactName: field('contactName'),
     contactPhone: field('contactPhone'),
     contactEmail: field('contactEmail'),
@@ -120,9 +143,11 @@ function toOrderRequest(form: CheckoutForm, items: { productId: string; quantity
   return {
     items,
     delivery:
-      form.deliveryMethod === 'ship'
-        ? { method: 'ship' as const, address: { recipient: form.recipient, phone: form.phone, districtId: form.districtId, street: form.street } }
-        : { method: 'pickup' as const, pickupOrganizationId: form.pickupOrganizationId },
+      form.deliveryMethod === 'pickup'
+        ? { method: 'pickup' as const, pickupOrganizationId: form.pickupOrganizationId }
+        : form.deliveryLocationId
+          ? { method: 'ship' as const, deliveryLocationId: form.deliveryLocationId }
+          : { method: 'ship' as const, address: { recipient: form.recipient, phone: form.phone, districtId: form.districtId, street: form.street } },
     contact: { name: form.contactName, phone: form.contactPhone, ...(form.contactEmail ? { email: form.contactEmail } : {}) },
     ...(form.organizationId ? { organizationId: form.organizationId } : {}),
     paymentMethod: form.paymentMethod,
@@ -133,13 +158,16 @@ async function renderCheckout(c: Context<AppEnv>, form: CheckoutForm | null, err
   const locale = c.var.locale;
   const m = t(locale);
   const cartId = await findCartId(c.var.db, cartOwner(c));
-  const quote = await quoteCart(c.var.db, cartId, 'ship');
-  if (quote.items.length === 0) return c.redirect('/cart', 303);
   const options = await checkoutOptions(c.var.db, c.var.actor, getStripe(c.env) !== null);
+  const shown = form ?? blankForm(c.var.actor, options);
+  // Priced for the organisation chosen (negotiated prices), only if the actor really orders for it.
+  const pricedFor = options.organizations.find((o) => o.id === shown.organizationId) ?? null;
+  const quote = await quoteCart(c.var.db, cartId, 'ship', pricedFor?.id ?? null);
+  if (quote.items.length === 0) return c.redirect('/cart', 303);
   return c.html(
     <Layout title={m.checkoutTitle} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor}>
       <h1>{m.checkoutTitle}</h1>
-      <CheckoutPage form={form ?? blankForm(c.var.actor, options)} options={options} quote={quote} errors={errors} summary={summary} locale={locale} m={m} />
+      <CheckoutPage form={shown} options={options} quote={quote} pricedFor={pricedFor?.name ?? null} errors={errors} summary={summary} locale={locale} m={m} />
     </Layout>,
     status,
   );
@@ -155,7 +183,10 @@ checkoutPages.post('/checkout', async (c) => {
   const parsed = createOrderSchema.safeParse(toOrderRequest(form, quote.items));
   if (!parsed.success) return renderCheckout(c, form, fieldErrors(parsed.error, 'body'), 400);
   try {
-    const { view } = await placeOrder({ db: c.var.db, env: c.env, actor: c.var.actor }, parsed.data, { idempotencyKey: form.idempotencyKey, cartId });
+    const placed = await placeOrder({ db: c.var.db, env: c.env, actor: c.var.actor }, parsed.data, { idempotencyKey: form.idempotencyKey, cartId });
+    // Above the purchaser's limit: the request waits for the owner (the cart is kept until it is placed).
+    if (placed.approval) return c.redirect(`/procurement/approvals?org=${placed.approval.organizationId}&requested=${placed.approval.id}`, 303);
+    const view = placed.view;
     if (view.payment?.checkoutUrl) return c.redirect(view.payment.checkoutUrl, 303);
     return c.redirect(`${new URL(view.orderUrl!).pathname}?token=${view.accessToken}&placed=1`, 303);
   } catch (error) {
@@ -226,7 +257,7 @@ function FieldProblem({ errors, path }: { errors: FieldError[]; path: string }) 
   ) : null;
 }
 
-function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quote: Quote; errors: FieldError[]; summary?: string; locale: Locale; m: OrderStrings }) {
+function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quote: Quote; pricedFor: string | null; errors: FieldError[]; summary?: string; locale: Locale; m: OrderStrings }) {
   const { form, options, quote, errors, locale, m } = props;
   const invoiceOrgs = options.organizations.filter((o) => o.invoiceAllowed);
   const lineName = (path: string) => {
@@ -269,6 +300,7 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
           </dd>
         </dl>
         <p class="muted">{m.pickupFree}</p>
+        {props.pricedFor ? <p class="muted">{fill(m.pricesFor, { org: props.pricedFor })}</p> : null}
       </section>
 
       {options.organizations.length ? (
@@ -306,6 +338,21 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
           <input type="radio" name="deliveryMethod" value="ship" checked={form.deliveryMethod === 'ship'} /> {m.ship}
         </label>
         <div class="stack" style="margin-left:1.5em">
+          {options.locations.length ? (
+            <>
+              <label for="deliveryLocationId">{m.savedLocation}</label>
+              <select id="deliveryLocationId" name="deliveryLocationId" style="width:100%">
+                <option value="">{m.enterAddress}</option>
+                {options.locations.map((l) => (
+                  <option value={l.id} selected={form.deliveryLocationId === l.id}>
+                    {options.organizations.find((o) => o.id === l.organizationId)?.name ?? ''} · {l.label} — {l.street}
+                    {l.receivingHours ? ` (${l.receivingHours})` : ''}
+                  </option>
+                ))}
+              </select>
+              <FieldProblem errors={errors} path="body.delivery.deliveryLocationId" />
+            </>
+          ) : null}
           <label for="recipient">{m.recipient}</label>
           <input id="recipient" name="recipient" value={form.recipient} autocomplete="name" maxlength={50} />
           <FieldProblem errors={errors} path="body.delivery.address.recipient" />

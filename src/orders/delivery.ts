@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { districts, organization, type OrganizationKind } from '../db/schema';
+import { deliveryLocations, districts, organization, type OrganizationKind } from '../db/schema';
 import { AppError, type FieldError } from '../lib/errors';
 
 /**
@@ -25,8 +25,9 @@ export function normalizePhone(raw: string): string | null {
 
 export type ShipAddress = { recipient: string; phone: string; districtId: string; street: string };
 
+/** Ship to an address, or to one of the buyer organisation's saved delivery locations (canteen kitchen, …). */
 export type DeliveryInput =
-  | { method: 'ship'; address: ShipAddress }
+  | { method: 'ship'; address?: ShipAddress; deliveryLocationId?: string }
   | { method: 'pickup'; pickupOrganizationId: string };
 
 export type ResolvedDelivery = {
@@ -36,6 +37,8 @@ export type ResolvedDelivery = {
   shipDistrictId: string | null;
   shipStreet: string | null;
   pickupOrganizationId: string | null;
+  /** The organisation's saved location the address was taken from, if any. */
+  deliveryLocationId: string | null;
   /** Kind of the pickup point (pay at pickup needs a showroom's desk). */
   pickupKind: OrganizationKind | null;
   pickup: { name: string; nameEn: string | null; pickupAddress: string | null } | null;
@@ -51,24 +54,31 @@ export async function resolveDelivery(
   pathPrefix = 'body.',
 ): Promise<ResolvedDelivery> {
   if (input.method === 'ship') {
+    if ((input.address === undefined) === (input.deliveryLocationId === undefined)) {
+      const path = `${pathPrefix}delivery.address`;
+      throw new AppError('validation_failed', `Invalid ${path}`, { errors: [{ path, message: 'Give an address or a deliveryLocationId (one of them)' }] });
+    }
+    if (input.deliveryLocationId !== undefined) return shipToSavedLocation(db, input.deliveryLocationId, buyer, pathPrefix);
+    const address = input.address!;
     const errors: FieldError[] = [];
     const at = (field: string) => `${pathPrefix}delivery.address.${field}`;
-    const recipient = input.address.recipient.trim();
-    const street = input.address.street.trim();
-    const phone = normalizePhone(input.address.phone);
+    const recipient = address.recipient.trim();
+    const street = address.street.trim();
+    const phone = normalizePhone(address.phone);
     if (recipient.length < 1 || recipient.length > 50) errors.push({ path: at('recipient'), message: 'Recipient must be 1–50 characters' });
     if (!phone) errors.push({ path: at('phone'), message: 'Enter a mainland mobile number (11 digits) or a Shanghai landline (021 + 8 digits)' });
     if (street.length < 4 || street.length > 200) errors.push({ path: at('street'), message: 'Street address must be 4–200 characters' });
-    const district = await db.select({ id: districts.id }).from(districts).where(eq(districts.id, input.address.districtId)).get();
-    if (!district) errors.push({ path: at('districtId'), message: `Unknown Shanghai district "${input.address.districtId}"` });
+    const district = await db.select({ id: districts.id }).from(districts).where(eq(districts.id, address.districtId)).get();
+    if (!district) errors.push({ path: at('districtId'), message: `Unknown Shanghai district "${address.districtId}"` });
     if (errors.length) throw new AppError('validation_failed', `Invalid ${errors.map((e) => e.path).join(', ')}`, { errors });
     return {
       method: 'ship',
       recipient,
       recipientPhone: phone,
-      shipDistrictId: input.address.districtId,
+      shipDistrictId: address.districtId,
       shipStreet: street,
       pickupOrganizationId: null,
+      deliveryLocationId: null,
       pickupKind: null,
       pickup: null,
     };
@@ -102,8 +112,39 @@ export async function resolveDelivery(
     shipDistrictId: null,
     shipStreet: null,
     pickupOrganizationId: point.id,
+    deliveryLocationId: null,
     pickupKind: point.kind,
     pickup: { name: point.name, nameEn: point.nameEn, pickupAddress: point.pickupAddress },
+  };
+}
+
+/**
+ * A saved delivery location of the organisation the order is for. Another organisation's location (or
+ * none at all when ordering personally) is refused with one message, so location ids don't leak.
+ */
+async function shipToSavedLocation(db: Db, locationId: string, buyer: { organizationId: string | null }, pathPrefix: string): Promise<ResolvedDelivery> {
+  const location = buyer.organizationId
+    ? await db
+        .select()
+        .from(deliveryLocations)
+        .where(and(eq(deliveryLocations.id, locationId), eq(deliveryLocations.organizationId, buyer.organizationId)))
+        .get()
+    : undefined;
+  if (!location) {
+    throw new AppError('unprocessable', 'This is not a delivery location of the organisation you order for', {
+      errors: [{ path: `${pathPrefix}delivery.deliveryLocationId`, message: 'Choose one of your organisation’s delivery locations (and order for that organisation)' }],
+    });
+  }
+  return {
+    method: 'ship',
+    recipient: location.recipient,
+    recipientPhone: normalizePhone(location.phone) ?? location.phone,
+    shipDistrictId: location.districtId,
+    shipStreet: location.receivingHours ? `${location.street}（${location.label}，收货时间 ${location.receivingHours}）` : `${location.street}（${location.label}）`,
+    pickupOrganizationId: null,
+    deliveryLocationId: location.id,
+    pickupKind: null,
+    pickup: null,
   };
 }
 

@@ -96,6 +96,7 @@ export function toOrderView(
       districtId: order.shipDistrictId,
       street: order.shipStreet,
       pickupOrganizationId: order.pickupOrganizationId,
+      deliveryLocationId: order.deliveryLocationId,
       pickupName: bundle.pickup?.name ?? null,
       pickupAddress: bundle.pickup?.pickupAddress ?? null,
     },

@@ -13,12 +13,17 @@ export function orderContext(c: Context<AppEnv>): OrderContext {
 }
 
 export const create: Handler<typeof routes.create> = async (c) => {
-  const { view, replayed } = await placeOrder(orderContext(c), c.req.valid('json'), {
+  const placed = await placeOrder(orderContext(c), c.req.valid('json'), {
     idempotencyKey: c.req.valid('header')['idempotency-key'],
   });
-  if (replayed) c.header('Idempotent-Replayed', 'true');
-  c.header('Location', `/api/v1/orders/${view.id}`);
-  return c.json(view, 201);
+  if (placed.replayed) c.header('Idempotent-Replayed', 'true');
+  if (placed.approval) {
+    // Above the purchaser's per-order limit: nothing is ordered until an owner approves.
+    c.header('Location', `/api/v1/organizations/${placed.approval.organizationId}/approvals/${placed.approval.id}`);
+    return c.json(placed.approval, 202);
+  }
+  c.header('Location', `/api/v1/orders/${placed.view.id}`);
+  return c.json(placed.view, 201);
 };
 
 export const list: Handler<typeof routes.list> = async (c) => {

@@ -84,6 +84,12 @@ export const t = messages({
     viewOrder: '查看订单',
     notFound: '找不到该订单。请使用下单后给出的链接。',
     signInForOrders: '登录后查看我的订单',
+    savedLocation: '单位收货地址',
+    enterAddress: '填写其他地址',
+    pricesFor: '按 {org} 的价格计算（含协议价）',
+    reorder: '再来一单',
+    proforma: '形式发票（可打印）',
+    invoicesPage: '机构发票与转账',
   },
   en: {
     cartTitle: 'Cart',
@@ -167,6 +173,12 @@ export const t = messages({
     viewOrder: 'View order',
     notFound: 'Order not found. Please use the link you received when ordering.',
     signInForOrders: 'Sign in to see your orders',
+    savedLocation: 'Delivery location of your organisation',
+    enterAddress: 'Enter another address',
+    pricesFor: 'Priced for {org} (negotiated prices included)',
+    reorder: 'Order again',
+    proforma: 'Pro-forma invoice (printable)',
+    invoicesPage: 'Invoices and transfers',
   },
 });
 

@@ -178,7 +178,11 @@ function OrderPage({ order, token, locale, m, notice, error }: { order: OrderVie
               <dt>{m.payment}</dt>
               <dd>
                 {label(locale, payment.method)} · <StatusBadge locale={locale} status={payment.status} />
-                {order.invoiceDueAt && order.invoiceStatus === 'open' ? <div class="muted">{fill(m.invoiceDue, { date: shanghaiDateTime(order.invoiceDueAt).slice(0, 10) })}</div> : null}
+                {order.invoiceDueAt && (order.invoiceStatus === 'open' || order.invoiceStatus === 'overdue') ? (
+                  <div class="muted">
+                    {fill(m.invoiceDue, { date: shanghaiDateTime(order.invoiceDueAt).slice(0, 10) })} <StatusBadge locale={locale} status={order.invoiceStatus} />
+                  </div>
+                ) : null}
               </dd>
             </>
           ) : null}
@@ -197,6 +201,23 @@ function OrderPage({ order, token, locale, m, notice, error }: { order: OrderVie
                 {m.cancelOrder}
               </button>
             </form>
+          ) : null}
+          {payment ? (
+            // The buyer side only (a cooperative's view carries no payment): the same products again, at today's prices.
+            <form method="post" action={`/orders/${order.id}/reorder`}>
+              {accessToken ? <input type="hidden" name="token" value={accessToken} /> : null}
+              <button type="submit" class="secondary">
+                {m.reorder}
+              </button>
+            </form>
+          ) : null}
+          {payment && order.organizationId ? (
+            <>
+              <a class="button secondary" href={`/orders/${order.id}/invoice`}>
+                {m.proforma}
+              </a>
+              <a href={`/procurement/invoices?org=${encodeURIComponent(order.organizationId)}`}>{m.invoicesPage}</a>
+            </>
           ) : null}
         </div>
       </section>

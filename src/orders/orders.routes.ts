@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, problemSchema } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
+import { approvalSchema } from '../procurement/procurement.schemas';
 import { idempotencyKeySchema } from './idempotency';
 import { createOrderSchema, orderSchema, orderSummarySchema, quoteRequestSchema, quoteResponseSchema } from './orders.schemas';
 
@@ -18,13 +19,17 @@ export const create = createRoute({
   tags,
   summary: 'Place an order',
   description:
-    'Prices, shipping and totals are computed on the server. One shipment per cooperative. Stock is reserved in the same database batch; a shortage is a 409 naming `productId` and `available`. For `stripe`, `payment.checkoutUrl` is the Stripe Checkout page (card, Alipay, WeChat Pay).',
+    'Prices (tiers; the organisation’s negotiated prices while valid), shipping and totals are computed on the server. One shipment per cooperative. Invoice orders must fit the organisation’s remaining credit (a 422 names `availableCreditFen`). Stock is reserved in the same database batch; a shortage is a 409 naming `productId` and `available`. For `stripe`, `payment.checkoutUrl` is the Stripe Checkout page (card, Alipay, WeChat Pay).',
   request: {
     headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
     body: { required: true, content: { 'application/json': { schema: createOrderSchema } } },
   },
   responses: {
     201: { description: 'The order (a replay of the same Idempotency-Key returns the same order)', content: { 'application/json': { schema: orderSchema } } },
+    202: {
+      description: "A purchaser's order above their per-order limit: not placed, but waiting for an owner's approval (`Location` names it)",
+      content: { 'application/json': { schema: approvalSchema } },
+    },
     ...errorResponses,
     502: { description: 'Stripe could not be reached; the order is held (see `orderUrl`)', content: problem },
   },

@@ -20,7 +20,14 @@ export const addressSchema = z
 
 export const deliverySchema = z
   .discriminatedUnion('method', [
-    z.object({ method: z.literal('ship'), address: addressSchema }),
+    z.object({
+      method: z.literal('ship'),
+      address: addressSchema.optional(),
+      deliveryLocationId: z.string().min(1).max(64).optional().openapi({
+        description: 'Instead of `address`: one of the ordering organisation’s delivery locations (GET /organizations/{id}/delivery-locations)',
+        example: 'loc_baoshan_canteen_kitchen',
+      }),
+    }),
     z.object({
       method: z.literal('pickup'),
       pickupOrganizationId: z.string().min(1).max(64).openapi({ example: 'org_lijiang_showroom_yangpu' }),
@@ -123,6 +130,7 @@ export const orderSchema = z
       districtId: z.string().nullable(),
       street: z.string().nullable(),
       pickupOrganizationId: z.string().nullable(),
+      deliveryLocationId: z.string().nullable(),
       pickupName: z.string().nullable(),
       pickupAddress: z.string().nullable(),
     }),

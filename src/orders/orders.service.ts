@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import type { Db } from '../db/client';
-import { isConstraintError, runBatch, type Statement } from '../db/batch';
+import { chunked, insertChunks, isConstraintError, runBatch, type Statement } from '../db/batch';
 import { cartItems, orderLines, orders, payments, products, shipmentItems, shipments, type OrderStatus, type PaymentMethod } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
@@ -12,7 +12,11 @@ import { membershipOf } from '../accounts/policy';
 import { getStripe } from '../payments/stripe';
 import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession, ensureCheckoutSession } from '../payments/checkout';
 import { subjectOf } from '../payments/subjects';
-import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization } from './buyer';
+import { exceedsPurchaserLimit } from '../accounts/policy';
+import { approvalRequestStatements, findApproval } from '../procurement/approvals.store';
+import { CREDIT_GUARD, creditGuardStatement, creditProblem } from '../procurement/credit';
+import type { ApprovalView } from '../procurement/procurement.schemas';
+import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization, type InvoiceTermsProblem } from './buyer';
 import { resolveDelivery, validateContact, type ResolvedDelivery } from './delivery';
 import { guardFailure } from './guards';
 import {
@@ -37,13 +41,24 @@ export type OrderContext = { db: Db; env: Bindings; actor: Actor | null; now?: n
 
 export type PlaceOrderOptions = {
   idempotencyKey?: string;
+  /**
+   * Whose request the Idempotency-Key fingerprints, when not the order input itself: bulk orders key
+   * their CSV request, since the lines derived from it depend on stock that the first attempt reserved.
+   */
+  idempotency?: { operation: string; request: unknown };
   /** The cart the order was checked out from: its ordered items are removed in the order's batch. */
   cartId?: string;
-  /** Negotiated prices (procurement) — see PriceOverrideLookup. */
+  /** Prices that beat list and tier prices; negotiated prices apply by default — see PriceOverrideLookup. */
   priceOverrides?: PriceOverrideLookup;
+  /**
+   * An owner approved this purchaser's request: the per-order limit no longer holds it back, and the
+   * approval's own guarded transition goes in the order's batch (a second approval fails it).
+   */
+  approved?: { statements: (orderId: string) => Statement[] };
 };
 
-export type PlacedOrder = { view: OrderView; replayed: boolean };
+/** The order placed — or, for a purchaser above their per-order limit, the approval it waits for (202). */
+export type PlacedOrder = { view: OrderView; approval?: undefined; replayed: boolean } | { view?: undefined; approval: ApprovalView; replayed: boolean };
 
 function unprocessable(detail: string, errors: FieldError[], extensions?: Record<string, unknown>): AppError {
   return new AppError('unprocessable', detail, { errors, extensions });
@@ -55,17 +70,21 @@ async function paymentMethodProblem(
   env: Bindings,
   method: PaymentMethod,
   context: { delivery: ResolvedDelivery; buyer: BuyerOrganization | null; totalFen: number },
-): Promise<string | null> {
+): Promise<InvoiceTermsProblem | null> {
   switch (method) {
     case 'stripe':
-      return getStripe(env) ? null : 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site';
+      return getStripe(env) ? null : { message: 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site' };
     case 'pay_at_pickup':
       return context.delivery.method === 'pickup' && context.delivery.pickupKind === 'showroom'
         ? null
-        : 'Pay at pickup is only for orders collected at a showroom';
+        : { message: 'Pay at pickup is only for orders collected at a showroom' };
     case 'invoice':
       return invoiceTermsProblem(db, context.buyer, context.totalFen);
   }
+}
+
+function paymentMethodError(problem: InvoiceTermsProblem): AppError {
+  return unprocessable(problem.message, [{ path: 'body.paymentMethod', message: problem.message }], problem.extensions);
 }
 
 function insufficientStock(productId: string, available: number, requested: number): AppError {
@@ -113,7 +132,7 @@ function buildOrder(
     recipientPhone: delivery.recipientPhone,
     shipDistrictId: delivery.shipDistrictId,
     shipStreet: delivery.shipStreet,
-    deliveryLocationId: null,
+    deliveryLocationId: delivery.deliveryLocationId,
     pickupOrganizationId: delivery.pickupOrganizationId,
     contactName: contact.name,
     contactPhone: contact.phone,
@@ -193,23 +212,22 @@ function buildOrder(
     createdAt: now,
     updatedAt: now,
   };
+  const itemRows = lineRows.map((l) => ({
+    id: newId('shi'),
+    shipmentId: l.shipmentId,
+    productId: l.productId,
+    sku: l.sku,
+    nameZh: l.nameZh,
+    nameEn: l.nameEn,
+    quantity: l.quantity,
+    unitPriceFen: l.unitPriceFen,
+    lineTotalFen: l.lineTotalFen,
+  }));
   const statements: Statement[] = [
     db.insert(orders).values(order),
-    db.insert(shipments).values(shipmentRows.map(({ cooperativeName: _n, cooperativeNameEn: _e, ...row }) => row)),
-    db.insert(shipmentItems).values(
-      lineRows.map((l) => ({
-        id: newId('shi'),
-        shipmentId: l.shipmentId,
-        productId: l.productId,
-        sku: l.sku,
-        nameZh: l.nameZh,
-        nameEn: l.nameEn,
-        quantity: l.quantity,
-        unitPriceFen: l.unitPriceFen,
-        lineTotalFen: l.lineTotalFen,
-      })),
-    ),
-    db.insert(orderLines).values(lineRows),
+    ...insertChunks(shipmentRows.map(({ cooperativeName: _n, cooperativeNameEn: _e, ...row }) => row)).map((part) => db.insert(shipments).values(part)),
+    ...insertChunks(itemRows).map((part) => db.insert(shipmentItems).values(part)),
+    ...insertChunks(lineRows).map((part) => db.insert(orderLines).values(part)),
     db.insert(payments).values(payment),
     ...(released ? shipmentRows.map((s) => shipmentNotice(db, s, 'released', now)) : []),
   ];
@@ -225,12 +243,10 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
   const { db, env, actor } = ctx;
   const now = ctx.now ?? Date.now();
   const key = options.idempotencyKey;
-  const scope = idempotencyScope('orders.create', actor);
-  const requestHash = key ? await requestFingerprint(input) : '';
-  if (key) {
-    const record = await findIdempotencyRecord(db, scope, key);
-    if (record) return replayPlacedOrder(ctx, scope, assertSameRequest(record, requestHash));
-  }
+  const scope = idempotencyScope(options.idempotency?.operation ?? 'orders.create', actor);
+  const requestHash = key ? await requestFingerprint(options.idempotency ? options.idempotency.request : input) : '';
+  const earlier = await replayIfPlaced(ctx, key, options.idempotency ?? { operation: 'orders.create', request: input });
+  if (earlier) return earlier;
 
   const buyer = input.organizationId ? await buyerOrganization(db, actor, input.organizationId) : null;
   const delivery = await resolveDelivery(db, input.delivery, { organizationId: buyer?.id ?? null });
@@ -244,9 +260,30 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
     );
   }
   const methodProblem = await paymentMethodProblem(db, env, input.paymentMethod, { delivery, buyer, totalFen: quote.totalFen });
-  if (methodProblem) throw unprocessable(methodProblem, [{ path: 'body.paymentMethod', message: methodProblem }]);
+  if (methodProblem) throw paymentMethodError(methodProblem);
   const short = quote.shortages[0];
   if (short) throw insufficientStock(short.productId, short.available, short.requested);
+
+  const replayAfterConflict = async (error: unknown) => {
+    const record = key && isIdempotencyConflict(error) ? await findIdempotencyRecord(db, scope, key) : undefined;
+    return record ? replayPlacedOrder(ctx, scope, assertSameRequest(record, requestHash)) : null;
+  };
+
+  // Spending control: a purchaser's order above their per-order limit waits for an owner instead.
+  if (buyer && !options.approved && exceedsPurchaserLimit(membershipOf(actor, buyer.id) ?? null, quote.totalFen)) {
+    const pending = approvalRequestStatements(db, { actor: actor!, organizationId: buyer.id, request: input, totalFen: quote.totalFen, now });
+    try {
+      await runBatch(db, [
+        ...(key ? [recordIdempotencyStatement(db, { scope, key, requestHash, resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now })] : []),
+        ...pending.statements,
+      ]);
+    } catch (error) {
+      const replay = await replayAfterConflict(error);
+      if (replay) return replay;
+      throw error;
+    }
+    return { approval: pending.view, replayed: false };
+  }
 
   const built = buildOrder(db, { quote, delivery, contact, method: input.paymentMethod, actor, buyer, now });
   const view = toOrderView(built.bundle, { appUrl: env.APP_URL, withToken: true });
@@ -256,16 +293,24 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
       ...(key ? [recordIdempotencyStatement(db, { scope, key, requestHash, resourceId: built.bundle.order.id, status: 201, body: view, at: now })] : []),
       ...reserveStockStatements(db, quote.lines),
       ...built.statements,
-      ...(options.cartId ? [db.delete(cartItems).where(and(eq(cartItems.cartId, options.cartId), inArray(cartItems.productId, orderedProducts)))] : []),
+      // After the order row: the database refuses the batch when open invoices pass the credit limit.
+      ...(input.paymentMethod === 'invoice' && buyer ? [creditGuardStatement(db, buyer.id)] : []),
+      ...(options.approved?.statements(built.bundle.order.id) ?? []),
+      ...(options.cartId
+        ? chunked(orderedProducts, 90).map((ids) => db.delete(cartItems).where(and(eq(cartItems.cartId, options.cartId!), inArray(cartItems.productId, ids))))
+        : []),
     ]);
   } catch (error) {
-    if (key && isIdempotencyConflict(error)) {
-      const record = await findIdempotencyRecord(db, scope, key);
-      if (record) return replayPlacedOrder(ctx, scope, assertSameRequest(record, requestHash));
-    }
+    const replay = await replayAfterConflict(error);
+    if (replay) return replay;
     if (isConstraintError(error, 'products_stock_non_negative')) throw await shortageAfterRace(db, quote);
     if (guardFailure(error) === 'products.stock') {
       throw unprocessable('A product was taken off sale while you ordered', [{ path: 'body.items', message: 'A product is no longer for sale' }]);
+    }
+    if (guardFailure(error) === CREDIT_GUARD && buyer) {
+      // A concurrent invoice order took the credit first: say how much is left now.
+      const problem = await creditProblem(db, buyer, quote.totalFen);
+      throw paymentMethodError(problem ?? { message: 'The invoice credit changed while you ordered; try again' });
     }
     throw error;
   }
@@ -291,8 +336,25 @@ async function openCheckout(ctx: OrderContext, bundle: OrderBundle): Promise<str
   }
 }
 
+/**
+ * What an Idempotency-Key already produced — the order (or approval request) made the first time — or
+ * null when the key is new. Callers that derive the order from another request (bulk CSV) ask first,
+ * before deriving anything from the stock the first attempt changed.
+ */
+export async function replayIfPlaced(ctx: OrderContext, key: string | undefined, idempotency: { operation: string; request: unknown }): Promise<PlacedOrder | null> {
+  if (!key) return null;
+  const scope = idempotencyScope(idempotency.operation, ctx.actor);
+  const record = await findIdempotencyRecord(ctx.db, scope, key);
+  return record ? replayPlacedOrder(ctx, scope, assertSameRequest(record, await requestFingerprint(idempotency.request))) : null;
+}
+
 /** The same key and body again: the order created the first time (opening its Checkout if that had failed). */
 async function replayPlacedOrder(ctx: OrderContext, scope: string, record: IdempotencyRecord): Promise<PlacedOrder> {
+  if (record.responseStatus === 202) {
+    const approval = await findApproval(ctx.db, record.resourceId);
+    if (!approval) throw new AppError('not_found', 'The approval this key created no longer exists');
+    return { approval, replayed: true };
+  }
   const view = JSON.parse(record.responseBody) as OrderView;
   if (view.paymentMethod === 'stripe' && view.payment && !view.payment.checkoutUrl) {
     const bundle = await loadOrder(ctx.db, record.resourceId);

@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { counties, organization, products, type DeliveryMethod, type PriceTier } from '../db/schema';
 import { quantityProblem, quote, type PriceSource, type QuantityProblem } from '../pricing/pricing';
+import { negotiatedPrices } from '../procurement/price-lists.service';
 
 /**
  * The one quoting service behind the cart, the checkout page and `POST /orders`: current prices and
@@ -16,9 +17,9 @@ export type QuoteItem = { productId: string; quantity: number };
 export type PriceOverride = { unitPriceFen: number; source: 'negotiated' | 'group' };
 
 /**
- * The seam for negotiated prices: given the buyer organisation and the products, the overrides that
- * apply at `at`. Procurement supplies one for organisations with price lists; without it, list and
- * tier prices apply.
+ * The seam for buyer-specific prices: given the buyer organisation and the products, the overrides
+ * that apply at `at`. By default the organisation's negotiated prices (procurement/price-lists) —
+ * none for a personal buyer, so list and tier prices apply.
  */
 export type PriceOverrideLookup = (
   db: Db,
@@ -138,13 +139,13 @@ export async function quoteItems(
         .where(inArray(products.id, productIds))
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const overrides = options.priceOverrides
-    ? await options.priceOverrides(db, {
-        organizationId: input.organizationId ?? null,
-        productIds: rows.map((r) => r.id),
-        at: options.at ?? Date.now(),
-      })
-    : new Map<string, PriceOverride>();
+  // Negotiated prices of the buyer organisation unless the caller brings its own (group-buy prices).
+  const lookup = options.priceOverrides ?? negotiatedPrices;
+  const overrides = await lookup(db, {
+    organizationId: input.organizationId ?? null,
+    productIds: rows.map((r) => r.id),
+    at: options.at ?? Date.now(),
+  });
 
   const lines: QuoteLine[] = [];
   const problems: QuoteProblem[] = [];

@@ -29,6 +29,28 @@ export function quote(product: PricedProduct, quantity: number, override?: { uni
   return { unitPriceFen, lineTotalFen: unitPriceFen * quantity, source };
 }
 
+/** A negotiated price of one buyer organisation for one product (a `price_list_entries` row). */
+export type NegotiatedPrice = { unitPriceFen: number; validFrom: number; validTo: number | null; createdAt: number };
+
+/** Valid from `validFrom` (inclusive) until `validTo` (exclusive); a null `validTo` never ends. */
+export function negotiatedPriceValidAt(entry: Pick<NegotiatedPrice, 'validFrom' | 'validTo'>, at: number): boolean {
+  return entry.validFrom <= at && (entry.validTo === null || at < entry.validTo);
+}
+
+/**
+ * The negotiated price that applies at `at`, or null. Where entries overlap the latest start wins
+ * (the newest negotiation), then the newest entry, so an admin can put a new price over an open-ended
+ * one without ending it first.
+ */
+export function applicableNegotiatedPrice<E extends NegotiatedPrice>(entries: readonly E[], at: number): E | null {
+  let best: E | null = null;
+  for (const entry of entries) {
+    if (!negotiatedPriceValidAt(entry, at)) continue;
+    if (!best || entry.validFrom > best.validFrom || (entry.validFrom === best.validFrom && entry.createdAt > best.createdAt)) best = entry;
+  }
+  return best;
+}
+
 export type QuantityProblem =
   | { rule: 'not_integer' | 'not_positive' | 'too_large'; message: string }
   | { rule: 'below_minimum'; message: string; minOrderQuantity: number }

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireActor, requireAdmin, requireCooperativeStaff } from '../accounts/policy';
-import { csvResponse, toCsv } from '../cooperatives/csv';
+import { csvResponse, toCsv } from '../lib/csv';
 import type { AppEnv } from '../env';
 import { createRouter } from '../lib/router';
 import * as routes from './settlements.routes';

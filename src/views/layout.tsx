@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { messages, type Locale } from '../lib/i18n';
 import type { Actor } from '../env';
+import { isBuyerKind } from '../accounts/policy';
 import { baseCss } from './styles';
 
 const t = messages({
@@ -13,6 +14,7 @@ const t = messages({
     impact: '帮扶成效',
     cart: '购物车',
     account: '我的账户',
+    procurement: '机构采购',
     signIn: '登录',
     admin: '管理后台',
     language: '语言',
@@ -27,6 +29,7 @@ const t = messages({
     impact: 'Impact',
     cart: 'Cart',
     account: 'My account',
+    procurement: 'Procurement',
     signIn: 'Sign in',
     admin: 'Admin',
     language: 'Language',
@@ -75,6 +78,7 @@ export function Layout({ title, locale, path, actor, children, description }: La
               <a href="/counties">{m.counties}</a>
               <a href="/impact">{m.impact}</a>
               <a href="/cart">{m.cart}</a>
+              {actor?.memberships.some((x) => isBuyerKind(x.kind)) ? <a href="/procurement">{m.procurement}</a> : null}
               {actor ? <a href="/account">{m.account}</a> : <a href="/sign-in">{m.signIn}</a>}
               {actor?.isAdmin ? <a href="/admin">{m.admin}</a> : null}
               <span class="lang" role="group" aria-label={m.language}>

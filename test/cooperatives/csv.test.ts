@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv, toCsv } from '../../src/cooperatives/csv';
+import { CsvSyntaxError, parseCsv, toCsv } from '../../src/lib/csv';
 import { formatTiers, parseTiers, priceTierProblems } from '../../src/cooperatives/product-rules';
 
 describe('parseCsv', () => {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/cooperatives/csv';
+import { parseCsv } from '../../src/lib/csv';
 import { MAX_IMPORT_ROWS } from '../../src/cooperatives/product-csv';
 import { coops, pendingCooperative } from '../helpers/cooperatives';
 import { call, callJson, demoToken } from '../helpers/http';

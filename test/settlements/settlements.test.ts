@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/cooperatives/csv';
+import { parseCsv } from '../../src/lib/csv';
 import { runBatch } from '../../src/db/batch';
 import { createDb } from '../../src/db/client';
 import { auditEntry } from '../../src/lib/audit';

@@ -1,3 +1,5 @@
+import { AppError } from './errors';
+
 /**
  * RFC 4180 CSV, small enough to keep out of the bundle budget: quoted fields with embedded commas,
  * quotes ("") and line breaks; CRLF, LF or CR line ends; a UTF-8 BOM is ignored on input and
@@ -15,11 +17,17 @@ export class CsvSyntaxError extends Error {
 }
 
 export function parseCsv(input: string): string[][] {
+  return parseCsvRows(input).map((r) => r.cells);
+}
+
+/** Like parseCsv, with the file line each row starts on (rows with quoted line breaks span several). */
+export function parseCsvRows(input: string): { line: number; cells: string[] }[] {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const rows: string[][] = [];
+  const rows: { line: number; cells: string[] }[] = [];
   let row: string[] = [];
   let field = '';
   let line = 1;
+  let rowLine = 1;
   let i = 0;
   let quoted = false;
   // True once the current field has content or a quote, so "a,\n" keeps its empty last field.
@@ -32,7 +40,7 @@ export function parseCsv(input: string): string[][] {
   };
   const endRow = () => {
     endField();
-    rows.push(row);
+    rows.push({ line: rowLine, cells: row });
     row = [];
   };
 
@@ -71,13 +79,15 @@ export function parseCsv(input: string): string[][] {
       endRow();
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line += 1;
+      rowLine = line;
     } else {
       field += ch;
       fieldStarted = true;
       i += 1;
     }
   }
-  if (quoted) throw new CsvSyntaxError('a quoted field is never closed', line);
+  // Name the line the open quote is on, not the end of the file it ran to.
+  if (quoted) throw new CsvSyntaxError('a quoted field is never closed', rowLine);
   if (fieldStarted || field.length > 0 || row.length > 0) endRow();
   return rows;
 }
@@ -107,4 +117,13 @@ export function csvResponse(body: string, filename: string): Response {
       'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
     },
   });
+}
+
+/** A spreadsheet saved as GBK is the usual culprit; say so instead of importing mojibake. */
+export function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new AppError('bad_request', 'The file is not UTF-8 text. Save it as "CSV UTF-8" and upload again.');
+  }
 }

@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import { pageErrorHandler } from '../accounts/pages.support';
+import type { AppEnv } from '../env';
+import { approvalPages } from './approvals.pages';
+import { bulkPages } from './bulk.pages';
+import { dashboardPages } from './dashboard.pages';
+import { invoicePages } from './invoices.pages';
+import { priceListPages } from './price-lists.pages';
+
+/**
+ * Procurement pages: the organisation dashboard, bulk and quick orders, order again, approvals,
+ * invoices with the printable pro-forma and fapiao request, and the admin's negotiated prices.
+ */
+export const procurementPages = new Hono<AppEnv>()
+  .route('/', dashboardPages)
+  .route('/', bulkPages)
+  .route('/', approvalPages)
+  .route('/', invoicePages)
+  .route('/', priceListPages);
+
+procurementPages.onError(pageErrorHandler);
