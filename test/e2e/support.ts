@@ -7,6 +7,13 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
 
 export type JourneyContext = { browser: Browser; baseUrl: string };
+
+export type Viewport = { name: 'phone' | 'desktop'; width: number; height: number };
+/** The two sizes every user's journey is proven at: a common phone and a laptop. */
+export const VIEWPORTS: readonly Viewport[] = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+];
 export type Journey = (context: JourneyContext) => Promise<void>;
 
 /** A fresh context and page the size of a small phone (360 px wide), Chinese like most visitors. */
