@@ -24,6 +24,10 @@ import { ordersApi } from './orders/orders.index';
 import { ordersPages } from './orders/pages';
 import { paymentsApi } from './payments/payments.index';
 import { paymentsPages } from './payments/payments.pages';
+import { adminApi } from './admin/admin.index';
+import { adminPages } from './admin/admin.pages';
+import { impactApi } from './impact/impact.index';
+import { impactPages } from './impact/impact.pages';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -108,6 +112,10 @@ export function createApp() {
   app.route('/', paymentsPages);
   app.route('/api/v1', catalogApi);
   app.route('/', catalogPages);
+  app.route('/api/v1', impactApi);
+  app.route('/', impactPages);
+  app.route('/api/v1', adminApi);
+  app.route('/', adminPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

@@ -1,62 +1,44 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { salesDaily } from '../db/schema';
-import { shanghaiDay } from '../lib/time';
+import { salesDailyRowsSql } from './sales-events';
 
-/** One cooperative's part of a sale (or refund), already summed per category. */
-export type RollupLine = {
-  cooperativeId: string;
-  countyId: string;
-  districtId: string | null;
-  category: string;
-  amountFen: number;
-  units: number;
-};
+/** The write that makes money arrive (a payment turned succeeded) or leave (a refund turned succeeded). */
+export type RollupEvent = { kind: 'sale'; paymentId: string } | { kind: 'refund'; refundId: string };
 
 /**
- * Statements that add a paid sale (or subtract a refund) to `sales_daily`, to be put in the same
- * `db.batch` that marks the order or participant paid (or records the refund). Each call counts
- * one order per cooperative involved. The impact report reads only this table.
+ * Statements that add a paid sale (or subtract a refund) to `sales_daily`, to put in the same
+ * `db.batch` **after** the statement that marks the payment `succeeded` with its `paidAt` (or the
+ * refund `succeeded`). They read the order lines, payment and refunds from the database, so the
+ * caller passes only the id and the figures follow the one definition in ./sales-events.ts; a
+ * payment that is not the order's first succeeded one (a duplicate) adds nothing.
+ *
+ * Call once per payment or refund that becomes succeeded: the statements add, they are not idempotent
+ * (the batch's own guard, e.g. the Stripe event id insert or a conditional status update, is).
+ *
+ * @example
+ * await runBatch(db, [
+ *   db.update(payments).set({ status: 'succeeded', paidAt: now, updatedAt: now }).where(eq(payments.id, id)),
+ *   db.update(orders).set({ status: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId)),
+ *   ...salesRollupStatements(db, { kind: 'sale', paymentId: id }),
+ * ]);
  */
-export function salesRollupStatements(db: Db, input: { kind: 'sale' | 'refund'; at: number; lines: RollupLine[] }) {
-  const day = shanghaiDay(input.at);
-  const merged = new Map<string, RollupLine>();
-  for (const line of input.lines) {
-    const key = `${line.cooperativeId}|${line.category}`;
-    const seen = merged.get(key);
-    if (seen) {
-      seen.amountFen += line.amountFen;
-      seen.units += line.units;
-    } else merged.set(key, { ...line });
-  }
-  const coopsCounted = new Set<string>();
-  return [...merged.values()].map((line) => {
-    const isSale = input.kind === 'sale';
-    // An order counts once per cooperative, on its first category row.
-    const orderIncrement = isSale && !coopsCounted.has(line.cooperativeId) ? 1 : 0;
-    coopsCounted.add(line.cooperativeId);
-    const row = {
-      day,
-      cooperativeId: line.cooperativeId,
-      countyId: line.countyId,
-      districtId: line.districtId ?? '',
-      category: line.category,
-      salesFen: isSale ? line.amountFen : 0,
-      refundsFen: isSale ? 0 : line.amountFen,
-      orders: orderIncrement,
-      units: isSale ? line.units : 0,
-    };
-    return db
+export function salesRollupStatements(db: Db, event: RollupEvent) {
+  return [
+    db
       .insert(salesDaily)
-      .values(row)
+      .select(salesDailyRowsSql(event))
       .onConflictDoUpdate({
         target: [salesDaily.day, salesDaily.cooperativeId, salesDaily.category],
         set: {
-          salesFen: sql`${salesDaily.salesFen} + ${row.salesFen}`,
-          refundsFen: sql`${salesDaily.refundsFen} + ${row.refundsFen}`,
-          orders: sql`${salesDaily.orders} + ${row.orders}`,
-          units: sql`${salesDaily.units} + ${row.units}`,
+          salesFen: sql`${salesDaily.salesFen} + excluded.sales_fen`,
+          refundsFen: sql`${salesDaily.refundsFen} + excluded.refunds_fen`,
+          orders: sql`${salesDaily.orders} + excluded.orders`,
+          categoryOrders: sql`${salesDaily.categoryOrders} + excluded.category_orders`,
+          units: sql`${salesDaily.units} + excluded.units`,
+          countyId: sql`excluded.county_id`,
+          districtId: sql`excluded.district_id`,
         },
-      });
-  });
+      }),
+  ];
 }

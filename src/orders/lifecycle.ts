@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
-import { counties, notifications, orders, payments, products, shipments, type OrderStatus, type PaymentStatus } from '../db/schema';
+import { notifications, orders, payments, products, shipments, type OrderStatus, type PaymentStatus } from '../db/schema';
 import { fulfilOrderStatement } from '../fulfilment/shipments.service';
-import { salesRollupStatements, type RollupLine } from '../impact/rollup';
+import { salesRollupStatements } from '../impact/rollup';
 import { newId } from '../lib/ids';
 import { transition, transitionOrKeep } from './guards';
 import type { OrderBundle } from './order-read';
@@ -64,34 +64,14 @@ export function shipmentNotice(db: Db, shipment: { id: string; cooperativeId: st
   });
 }
 
-/** Paired Shanghai district of each county, for the impact roll-up. */
-export async function districtsOfCounties(db: Db, countyIds: string[]): Promise<Map<string, string | null>> {
-  const unique = [...new Set(countyIds)];
-  if (!unique.length) return new Map();
-  const rows = await db.select({ id: counties.id, districtId: counties.districtId }).from(counties).where(inArray(counties.id, unique));
-  return new Map(rows.map((r) => [r.id, r.districtId]));
-}
-
-export function rollupLines(
-  lines: readonly { cooperativeId: string; countyId: string; category: string; lineTotalFen: number; quantity: number }[],
-  districts: Map<string, string | null>,
-): RollupLine[] {
-  return lines.map((l) => ({
-    cooperativeId: l.cooperativeId,
-    countyId: l.countyId,
-    districtId: districts.get(l.countyId) ?? null,
-    category: l.category,
-    amountFen: l.lineTotalFen,
-    units: l.quantity,
-  }));
-}
 
 /**
  * Money arrived for an order (Stripe, bank transfer, pickup desk): the order becomes paid (and fulfilled when
  * every shipment was already delivered), held shipments are released to the cooperatives, and the sale
- * is counted. The payment row's own transition is the caller's, in the same batch.
+ * is counted. The payment row's own transition is the caller's, earlier in the same batch (the
+ * impact roll-up reads the payment as succeeded).
  */
-export function orderPaidStatements(db: Db, bundle: OrderBundle, districts: Map<string, string | null>, at: number): Statement[] {
+export function orderPaidStatements(db: Db, bundle: OrderBundle, paymentId: string, at: number): Statement[] {
   const { order } = bundle;
   const held = bundle.shipments.filter((s) => !s.released && s.status !== 'cancelled');
   return [
@@ -108,7 +88,7 @@ export function orderPaidStatements(db: Db, bundle: OrderBundle, districts: Map<
     ...held.map((s) => db.update(shipments).set({ released: true, updatedAt: at }).where(eq(shipments.id, s.id))),
     ...held.map((s) => shipmentNotice(db, s, 'released', at)),
     ...soldCountStatements(db, bundle.lines),
-    ...salesRollupStatements(db, { kind: 'sale', at, lines: rollupLines(bundle.lines, districts) }),
+    ...salesRollupStatements(db, { kind: 'sale', paymentId }),
     // A pay-at-pickup order can be collected before the desk records the money: once paid, it is done.
     fulfilOrderStatement(db, order.id, at),
   ];
@@ -119,7 +99,7 @@ export function orderPaidStatements(db: Db, bundle: OrderBundle, districts: Map<
  * stock went back). Revive it: reserve the stock again (the CHECK fails the batch when it has been
  * sold meanwhile — then the caller refunds instead), reopen its shipments and count the sale.
  */
-export function orderRevivedStatements(db: Db, bundle: OrderBundle, districts: Map<string, string | null>, at: number): Statement[] {
+export function orderRevivedStatements(db: Db, bundle: OrderBundle, paymentId: string, at: number): Statement[] {
   const { order } = bundle;
   return [
     db
@@ -132,7 +112,7 @@ export function orderRevivedStatements(db: Db, bundle: OrderBundle, districts: M
     ),
     ...bundle.shipments.map((s) => shipmentNotice(db, s, 'released', at)),
     ...soldCountStatements(db, bundle.lines),
-    ...salesRollupStatements(db, { kind: 'sale', at, lines: rollupLines(bundle.lines, districts) }),
+    ...salesRollupStatements(db, { kind: 'sale', paymentId }),
   ];
 }
 

@@ -4,7 +4,7 @@ import { orders, payments, shipments } from '../db/schema';
 import { salesRollupStatements } from '../impact/rollup';
 import { AppError } from '../lib/errors';
 import { guardFailure, retryOnGuardFailure, transition } from '../orders/guards';
-import { districtsOfCounties, orderCancelledStatements, orderPaidStatements, orderRevivedStatements, releaseStockStatements, rollupLines, shipmentNotice } from '../orders/lifecycle';
+import { orderCancelledStatements, orderPaidStatements, orderRevivedStatements, releaseStockStatements, shipmentNotice } from '../orders/lifecycle';
 import { loadOrder, type OrderBundle } from '../orders/order-read';
 import { refundPayment } from './refunds';
 import type { MoneyArrival, PaymentContext, PaymentOutcome, PaymentRow, PaymentSubject, RefundRow } from './subjects';
@@ -38,10 +38,9 @@ async function moneyArrived(ctx: PaymentContext, payment: PaymentRow, arrival: M
     if (!arrival.from.includes(current.status)) {
       throw new AppError('invalid_state', `This payment is ${current.status}; it cannot be recorded as received`);
     }
-    const districts = await districtsOfCounties(ctx.db, bundle.lines.map((l) => l.countyId));
     const succeed = paymentSucceeded(ctx, current, arrival);
     if (PAYABLE.includes(bundle.order.status)) {
-      await runBatch(ctx.db, [...arrival.lead, succeed, ...orderPaidStatements(ctx.db, bundle, districts, ctx.now), ...arrival.trail]);
+      await runBatch(ctx.db, [...arrival.lead, succeed, ...orderPaidStatements(ctx.db, bundle, current.id, ctx.now), ...arrival.trail]);
       return 'applied';
     }
     if (bundle.order.status !== 'cancelled') {
@@ -50,13 +49,14 @@ async function moneyArrived(ctx: PaymentContext, payment: PaymentRow, arrival: M
     // The checkout had been given up on (expired, cancelled) but the money came: restore the order
     // if its stock is still there, otherwise keep an honest record and give the money back.
     try {
-      await runBatch(ctx.db, [...arrival.lead, succeed, ...orderRevivedStatements(ctx.db, bundle, districts, ctx.now), ...arrival.trail]);
+      await runBatch(ctx.db, [...arrival.lead, succeed, ...orderRevivedStatements(ctx.db, bundle, current.id, ctx.now), ...arrival.trail]);
       return 'revived';
     } catch (error) {
       const stockGone = isConstraintError(error, 'products_stock_non_negative') || guardFailure(error) === 'products.stock';
       if (!stockGone) throw error;
     }
-    await runBatch(ctx.db, [...arrival.lead, succeed, ...arrival.trail]);
+    // Money that arrived is a sale even when it is given straight back (the refund then nets it out).
+    await runBatch(ctx.db, [...arrival.lead, succeed, ...salesRollupStatements(ctx.db, { kind: 'sale', paymentId: current.id }), ...arrival.trail]);
     return { refund: { ...current, ...arrival.details, status: 'succeeded', paidAt: ctx.now } };
   });
   if (typeof outcome === 'string') return outcome;
@@ -88,34 +88,20 @@ async function checkoutAbandoned(ctx: PaymentContext, payment: PaymentRow, reaso
   });
 }
 
-/**
- * Cumulative refunds are spread over the order's lines in proportion to their totals, rounding down
- * per line, so the sum of partial refunds of a line never exceeds its sale and a full refund gives
- * back each line's goods exactly (shipping is not part of the impact roll-up).
- */
-export function refundShares(lines: readonly { lineTotalFen: number }[], totalFen: number, before: number, after: number): number[] {
-  return lines.map((l) => Math.floor((after * l.lineTotalFen) / totalFen) - Math.floor((before * l.lineTotalFen) / totalFen));
-}
-
 async function refundSucceededStatements(ctx: PaymentContext, payment: PaymentRow, refund: RefundRow): Promise<Statement[]> {
   const bundle = await loadOrderOf(ctx, payment);
   const { order } = bundle;
   const before = order.refundedFen;
   const after = before + refund.amountFen;
-  const districts = await districtsOfCounties(ctx.db, bundle.lines.map((l) => l.countyId));
-  const shares = refundShares(bundle.lines, order.totalFen, before, after);
-  const rollup = rollupLines(
-    bundle.lines.map((l, i) => ({ ...l, lineTotalFen: shares[i]!, quantity: 0 })).filter((l) => l.lineTotalFen > 0),
-    districts,
-  );
   const statements: Statement[] = [
-    // Guarded on the amount read above (the shares and the full-refund decision depend on it); the
+    // Guarded on the amount read above (the full-refund decision depends on it); the
     // CHECK (refunded_fen <= total_fen) refuses more than was paid.
     ctx.db
       .update(orders)
       .set({ refundedFen: sql`CASE WHEN ${orders.refundedFen} = ${before} THEN ${after} ELSE NULL END`, updatedAt: ctx.now })
       .where(eq(orders.id, order.id)),
-    ...(rollup.length ? salesRollupStatements(ctx.db, { kind: 'refund', at: ctx.now, lines: rollup }) : []),
+    // After the refund row turned succeeded (the caller's first statement): impact counts it.
+    ...salesRollupStatements(ctx.db, { kind: 'refund', refundId: refund.id }),
   ];
   // A cancelled order refunded (money that came too late) stays cancelled; its stock went back already.
   if (after === order.totalFen && order.status !== 'cancelled') {

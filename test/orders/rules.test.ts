@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { orderableQuantity } from '../../src/orders/cart.service';
 import { normalizePhone } from '../../src/orders/delivery';
 import { shippingFor } from '../../src/orders/quote';
-import { refundShares } from '../../src/payments/order-payments';
 import { MAX_LINE_QUANTITY, quantityProblem } from '../../src/pricing/pricing';
 
 describe('phone numbers', () => {
@@ -54,24 +53,3 @@ describe('orderable cart quantities', () => {
   });
 });
 
-describe('spreading refunds over order lines', () => {
-  const lines = [{ lineTotalFen: 3333 }, { lineTotalFen: 6667 }];
-  it('Should give back each line exactly when refunded in full, even in several parts', () => {
-    const total = 11000; // goods 10000 + shipping 1000
-    const parts = [1, 2999, 4000, 4000];
-    let before = 0;
-    const sums = [0, 0];
-    for (const part of parts) {
-      refundShares(lines, total, before, before + part).forEach((share, i) => {
-        expect(share).toBeGreaterThanOrEqual(0);
-        sums[i]! += share;
-      });
-      before += part;
-    }
-    expect(sums).toEqual([3333, 6667]);
-  });
-  it('Should never count more than a line sold for a partial refund', () => {
-    const shares = refundShares(lines, 10000, 0, 5000);
-    expect(shares[0]! + shares[1]!).toBeLessThanOrEqual(5000);
-  });
-});

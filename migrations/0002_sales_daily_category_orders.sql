@@ -1,0 +1,1 @@
+ALTER TABLE `sales_daily` ADD `category_orders` integer DEFAULT 0 NOT NULL;
