@@ -65,7 +65,7 @@ export async function createPaidSale(baseUrl: string): Promise<string> {
   expect(paymentId, `the order response names no payment id: ${JSON.stringify(placed.body)}`);
 
   const token = await bearerToken(baseUrl, 'admin@shanhai.local');
-  const confirmed = await api(baseUrl, `/api/v1/admin/payments/${paymentId}/confirm`, { method: 'POST', json: {}, token });
+  const confirmed = await api(baseUrl, `/api/v1/admin/payments/${paymentId}/confirm`, { method: 'POST', json: { bankReference: 'PICKUP-DESK-CASH-0001' }, token });
   expect(confirmed.status === 200, `confirming the payment answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
 
   const report = await api(baseUrl, `/api/v1/impact?county=${soldProduct.county.id}`);
