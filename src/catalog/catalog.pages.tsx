@@ -255,7 +255,8 @@ function ProductCard({ product, m, locale }: { product: ProductSummary; m: Messa
   return (
     <li class="card" data-product-id={product.id}>
       <a href={`/products/${product.id}`} class="title">
-        <img src={product.imageUrl} alt={title} width={400} height={300} loading="lazy" />
+        {/* The heading names the link; an alt repeating it would be read twice (axe: image-redundant-alt). */}
+        <img src={product.imageUrl} alt="" width={400} height={300} loading="lazy" />
         <h3>{title}</h3>
       </a>
       <p class="meta">
@@ -548,6 +549,8 @@ async function catalogPage(c: PageContext) {
           </ul>
         </div>
       ) : null}
+      {/* Cards are h3 like everywhere else; this keeps the outline h1 → h2 → h3 (axe: heading-order). */}
+      <h2 class="visually-hidden">{m.results}</h2>
       <ProductGrid items={result.items} m={m} locale={locale} label={m.results} />
       <nav class="pager" aria-label={m.pagination}>
         {page.cursor ? <a href={withParams('/products', params, { cursor: null })}>{m.firstPage}</a> : null}

@@ -7,6 +7,10 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Stop after this many requests instead of after `duration`. */
+    amount?: number;
+    /** Per-request hooks; `setupRequest` may rewrite each request before it is sent. */
+    requests?: Array<{ setupRequest?: (request: any) => any }>;
   };
   type Histogram = { average: number; p50: number; p99: number; max: number };
   type Result = {
@@ -16,6 +20,7 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    statusCodeStats?: Record<string, { count: number }>;
   };
   export default function autocannon(options: Options): Promise<Result>;
 }

@@ -3,24 +3,30 @@
  *
  * What it does: picks free ports, creates a throwaway persistence directory, applies the migrations and
  * the seed to it, starts `wrangler dev` on 127.0.0.1, waits for /healthz, runs every journey in
- * test/e2e/journeys/*.ts one after another, prints `N passed, M failed`, stops the server and exits
- * non-zero if anything failed. Screenshots (and the dev server's log) go to test-results/.
+ * test/e2e/journeys/*.ts one after another — each at a phone (390×844) and a desktop (1280×800) size —
+ * prints `N passed, M failed`, stops the server and exits non-zero if anything failed. Screenshots
+ * (and the dev server's log) go to test-results/.
  *
  * Adding a journey: create test/e2e/journeys/<name>.ts with
  *
  *   import type { Journey } from '../support';
- *   const journey: Journey = async ({ browser, baseUrl }) => {
- *     const page = await newPage(browser);          // from ../support: 360 px phone, zh-CN
+ *   const journey: Journey = async ({ browser, baseUrl, viewport }) => {
+ *     const page = await newPage(browser);          // from ../support: sized to `viewport`, zh-CN
  *     await page.goto(`${baseUrl}/...`);
  *     assert.equal(...);                              // node:assert/strict; throwing fails the journey
- *     await screenshot(page, '<name>-step');          // from ../support, saved as test-results/<...>.png
+ *     await screenshot(page, '<name>-step');          // from ../support, saved as test-results/<...>-<viewport>.png
  *   };
  *   export default journey;
+ *
+ * The runner runs it once per viewport (`<name> @phone`, `<name> @desktop`); a journey that checks both
+ * sizes itself exports `export const viewports = 'self'` and runs once. Sign in with the helpers in
+ * ../support (signInThroughPage, signInContext, bearerToken): they keep the whole run under Better
+ * Auth's 5 sign-ins a minute (one IP, 127.0.0.1) and reuse a demo account's session across journeys.
  *
  * Nothing else to register. Every journey sees the same freshly seeded database, in file-name order,
  * so a journey must not rely on another's leftovers. Its browser contexts are closed after it runs; on
  * failure every open page is screenshotted first. `npm run test:e2e -- <word>` runs only the journeys
- * whose file name contains <word>.
+ * whose file name contains <word> (`-- phone` or `-- desktop` only that size).
  *
  * Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`); Playwright never
  * downloads a browser here.
@@ -32,12 +38,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_PATH, RESULTS_DIR, screenshot, type Journey } from './support';
+import { CHROMIUM_PATH, RESULTS_DIR, screenshot, useViewport, VIEWPORTS, type Journey, type Viewport } from './support';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const JOURNEYS_DIR = path.join(import.meta.dirname, 'journeys');
 const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler');
-const JOURNEY_TIMEOUT_MS = 90_000;
+/** Generous: a journey may wait up to a minute for a sign-in slot. */
+const JOURNEY_TIMEOUT_MS = 150_000;
 
 /** Flags for Debian's Chromium in a container; Playwright adds --headless and a fresh temporary --user-data-dir itself. */
 const CHROMIUM_ARGS = [
@@ -126,10 +133,20 @@ async function stopServer(server: ChildProcess): Promise<void> {
 }
 
 function journeyFiles(filter: string[]): string[] {
+  const words = filter.filter((word) => !VIEWPORTS.some((v) => v.name === word));
   return readdirSync(JOURNEYS_DIR)
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .filter((file) => filter.length === 0 || filter.some((word) => file.includes(word)))
+    .filter((file) => words.length === 0 || words.some((word) => file.includes(word)))
     .sort();
+}
+
+type JourneyModule = { default?: Journey; viewports?: 'self' | 'each' };
+
+/** The runs of one journey file: once per viewport, or once when it covers both sizes itself. */
+function runsOf(module: JourneyModule, filter: string[]): Viewport[] {
+  if (module.viewports === 'self') return [VIEWPORTS[0]!];
+  const chosen = VIEWPORTS.filter((v) => filter.includes(v.name));
+  return chosen.length ? chosen : [...VIEWPORTS];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
@@ -140,13 +157,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function runJourney(browser: Browser, baseUrl: string, file: string): Promise<boolean> {
-  const name = file.replace(/\.ts$/, '');
+async function loadJourney(file: string): Promise<JourneyModule> {
+  return (await import(pathToFileURL(path.join(JOURNEYS_DIR, file)).href)) as JourneyModule;
+}
+
+async function runJourney(browser: Browser, baseUrl: string, file: string, module: JourneyModule, viewport: Viewport, label: string): Promise<boolean> {
+  const name = label;
   const started = Date.now();
   try {
-    const module = (await import(pathToFileURL(path.join(JOURNEYS_DIR, file)).href)) as { default?: Journey };
     if (typeof module.default !== 'function') throw new Error(`${file} has no default export function`);
-    await withTimeout(module.default({ browser, baseUrl }), JOURNEY_TIMEOUT_MS, name);
+    useViewport(viewport);
+    await withTimeout(module.default({ browser, baseUrl, viewport }), JOURNEY_TIMEOUT_MS, name);
     console.log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return true;
   } catch (error) {
@@ -155,7 +176,7 @@ async function runJourney(browser: Browser, baseUrl: string, file: string): Prom
     for (const context of browser.contexts()) {
       for (const page of context.pages()) {
         index += 1;
-        await screenshot(page, `${name}-failure-${index}`).catch(() => undefined);
+        await screenshot(page, `${name.replace(/\W+/g, '-')}-failure-${index}`).catch(() => undefined);
       }
     }
     return false;
@@ -192,8 +213,20 @@ async function main(): Promise<number> {
     console.log(`wrangler dev is up at ${baseUrl}; running ${files.length} journey(s)`);
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     for (const file of files) {
-      if (await runJourney(browser, baseUrl, file)) passed += 1;
-      else failed += 1;
+      const name = file.replace(/\.ts$/, '');
+      let module: JourneyModule;
+      try {
+        module = await loadJourney(file);
+      } catch (error) {
+        console.log(`  ✗ ${name} (does not load)\n${String((error as Error)?.stack ?? error).replace(/^/gm, '      ')}`);
+        failed += 1;
+        continue;
+      }
+      for (const viewport of runsOf(module, filter)) {
+        const label = module.viewports === 'self' ? name : `${name} @${viewport.name}`;
+        if (await runJourney(browser, baseUrl, file, module, viewport, label)) passed += 1;
+        else failed += 1;
+      }
     }
   } catch (error) {
     console.error(`Setup failed: ${(error as Error).message}`);

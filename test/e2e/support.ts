@@ -1,28 +1,50 @@
 /** Shared helpers for browser journeys (see the top of test/e2e/run.ts for how journeys are written). */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
+export const DEMO_PASSWORD = 'shanhai-demo-2026';
 
-export type JourneyContext = { browser: Browser; baseUrl: string };
+export type Viewport = { name: 'phone' | 'desktop'; width: number; height: number };
+/** The two sizes every user's journey is proven at: a common phone and a laptop. */
+export const VIEWPORTS: readonly Viewport[] = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+];
+
+export type JourneyContext = { browser: Browser; baseUrl: string; viewport: Viewport };
 export type Journey = (context: JourneyContext) => Promise<void>;
 
-/** A fresh context and page the size of a small phone (360 px wide), Chinese like most visitors. */
-export async function newPage(browser: Browser, options: { width?: number; locale?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 360, height: 780 },
-    locale: options.locale ?? 'zh-CN',
-    deviceScaleFactor: 1,
-  });
-  context.setDefaultTimeout(15_000);
+/** The size the runner is running the current journey at (it sets this before each run). */
+let current: Viewport = VIEWPORTS[0]!;
+export function useViewport(viewport: Viewport): void {
+  current = viewport;
+}
+export const currentViewport = (): Viewport => current;
+
+/** A fresh context and page at the size the journey is running at (phone or desktop), Chinese like most visitors. */
+export async function newPage(browser: Browser, options: { width?: number; height?: number; locale?: string } = {}): Promise<Page> {
+  const context = await newContext(browser, options);
   return context.newPage();
 }
 
+export async function newContext(browser: Browser, options: { width?: number; height?: number; locale?: string } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? current.width, height: options.height ?? current.height },
+    locale: options.locale ?? 'zh-CN',
+    deviceScaleFactor: 1,
+    ...(current.name === 'phone' && options.width === undefined ? { isMobile: true, hasTouch: true } : {}),
+  });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Saves a full-page screenshot as test-results/<name>-<viewport>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `${name}.png`);
+  const file = path.join(RESULTS_DIR, `${name}-${current.name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -30,4 +52,73 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Width the page would need beyond the viewport: 0 means nothing forces sideways scrolling. */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/**
+ * Better Auth allows 5 sign-ins a minute per IP, and every request to `wrangler dev` comes from
+ * 127.0.0.1: one bucket for the whole run. Every sign-in (page form or API) waits here for a slot, so
+ * the journeys never trip the production limit (which stays as it is).
+ */
+const SIGN_INS_PER_MINUTE = 4;
+const recentSignIns: number[] = [];
+export async function signInSlot(): Promise<void> {
+  for (;;) {
+    const now = Date.now();
+    while (recentSignIns.length && now - recentSignIns[0]! > 61_000) recentSignIns.shift();
+    if (recentSignIns.length < SIGN_INS_PER_MINUTE) {
+      recentSignIns.push(now);
+      return;
+    }
+    const wait = 61_000 - (now - recentSignIns[0]!) + 100;
+    console.log(`      (waiting ${(wait / 1000).toFixed(0)} s for a sign-in slot: ${SIGN_INS_PER_MINUTE} a minute per IP)`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+type Session = { token: string; cookies: { name: string; value: string }[] };
+const sessions = new Map<string, Session>();
+
+/**
+ * A demo account's session, signed in once per run through the auth API and reused by every later
+ * journey and viewport (journeys must therefore not sign these sessions out). Returns the bearer token.
+ */
+async function sessionOf(baseUrl: string, email: string, password: string): Promise<Session> {
+  const known = sessions.get(email);
+  if (known) return known;
+  await signInSlot();
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  const token = res.headers.get('set-auth-token');
+  if (res.status !== 200 || !token) throw new Error(`sign-in of ${email} answered ${res.status}: ${await res.text()}`);
+  const cookies = res.headers.getSetCookie().map((line) => {
+    const [pair] = line.split(';');
+    const at = pair!.indexOf('=');
+    return { name: pair!.slice(0, at).trim(), value: pair!.slice(at + 1).trim() };
+  });
+  const session = { token, cookies };
+  sessions.set(email, session);
+  return session;
+}
+
+/** A bearer token for the API calls a journey makes as `email` (a demo account by default password). */
+export async function bearerToken(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+  return (await sessionOf(baseUrl, email, password)).token;
+}
+
+/** Puts `email`'s session cookie into `context`, so its pages are seen signed in. */
+export async function signInContext(context: BrowserContext, baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<void> {
+  const session = await sessionOf(baseUrl, email, password);
+  await context.addCookies(session.cookies.map((cookie) => ({ ...cookie, url: baseUrl })));
+}
+
+/** Signs in through the sign-in page's form, as a person would, and lands on `next`. */
+export async function signInThroughPage(page: Page, baseUrl: string, email: string, next: string, password = DEMO_PASSWORD): Promise<void> {
+  await signInSlot();
+  await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await Promise.all([page.waitForURL((url) => url.pathname === next.split('?')[0]), page.locator('form[action="/sign-in"] button[type="submit"]').click()]);
 }

@@ -141,6 +141,10 @@ export const shipments = sqliteTable(
     index('shipments_order_idx').on(t.orderId),
     index('shipments_group_buy_idx').on(t.groupBuyId),
     index('shipments_status_shipped_idx').on(t.status, t.shippedAt),
+    // A cooperative's shipment list pages newest first straight out of this index (no sort of its whole history).
+    index('shipments_coop_created_idx').on(t.cooperativeId, t.createdAt, t.id),
+    // Settlement generation reads the period's deliveries by range, not every delivered shipment ever.
+    index('shipments_status_delivered_idx').on(t.status, t.deliveredAt),
   ],
 );
 
@@ -227,6 +231,8 @@ export const refunds = sqliteTable(
     index('refunds_payment_idx').on(t.paymentId),
     index('refunds_order_idx').on(t.orderId),
     index('refunds_created_idx').on(t.createdAt),
+    // Settlement generation reads the refunds that succeeded in a period.
+    index('refunds_status_updated_idx').on(t.status, t.updatedAt),
   ],
 );
 

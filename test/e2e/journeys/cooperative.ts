@@ -1,12 +1,13 @@
 /**
- * Journey: a cooperative clerk on a phone uploads a product photo, accepts and ships a shipment
+ * Journey: a cooperative clerk (on a phone, then at a desk) uploads a product photo, accepts and ships a shipment
  * with a tracking number, and the buyer's order page then shows it shipped.
  *
  * Runs against `wrangler dev` with the seeded demo data (see test/e2e/run.ts). The shipment comes
  * from a guest order placed through POST /api/v1/orders (pay at pickup, collected at the Lijiang
  * showroom in Yangpu), so the journey also proves that such an order reaches the cooperative.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { newContext, signInThroughPage, type Journey } from '../support';
 
 const CLERK = { email: 'coop-a@shanhai.local', password: 'shanhai-demo-2026' };
 /** Xuanwei ham slices, made by the clerk's cooperative. */
@@ -21,18 +22,9 @@ function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`cooperative journey: ${message}`);
 }
 
-/** Signs the clerk in through the sign-in page, or through the auth API if the page has no form yet. */
-async function signIn(context: BrowserContext, page: Page, baseUrl: string) {
-  await page.goto(`${baseUrl}/sign-in?next=%2Fportal`);
-  const email = page.locator('input[type="email"], input[name="email"]').first();
-  if ((await email.count()) > 0) {
-    await email.fill(CLERK.email);
-    await page.locator('input[type="password"]').first().fill(CLERK.password);
-    await Promise.all([page.waitForLoadState('load'), page.locator('form button[type="submit"], form input[type="submit"]').first().click()]);
-  } else {
-    const res = await context.request.post(`${baseUrl}/api/auth/sign-in/email`, { data: CLERK, headers: { origin: baseUrl } });
-    check(res.ok(), `sign-in API answered ${res.status()}`);
-  }
+/** Signs the clerk in through the sign-in page and opens the portal. */
+async function signIn(page: Page, baseUrl: string) {
+  await signInThroughPage(page, baseUrl, CLERK.email, '/portal', CLERK.password);
   const portal = await page.goto(`${baseUrl}/portal`);
   check(portal?.status() === 200, `portal answered ${portal?.status()} after sign-in`);
 }
@@ -63,13 +55,13 @@ async function placeOrder(buyer: BrowserContext, baseUrl: string) {
   return { orderId: order.id, token, shipmentId: order.shipments[0]!.id };
 }
 
-export default async function cooperativeJourney({ browser, baseUrl }: { browser: Browser; baseUrl: string }) {
-  // The clerk is on a phone.
-  const clerk = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
-  const buyer = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'zh-CN' });
+const cooperativeJourney: Journey = async ({ browser, baseUrl }) => {
+  // The clerk and the buyer at the size the runner runs this journey at (phone, then desktop).
+  const clerk = await newContext(browser);
+  const buyer = await newContext(browser);
   try {
     const page = await clerk.newPage();
-    await signIn(clerk, page, baseUrl);
+    await signIn(page, baseUrl);
 
     // 1. Upload a photo to one of the cooperative's products.
     await page.goto(`${baseUrl}/portal/products`);
@@ -112,4 +104,6 @@ export default async function cooperativeJourney({ browser, baseUrl }: { browser
     await clerk.close();
     await buyer.close();
   }
-}
+};
+
+export default cooperativeJourney;

@@ -13,7 +13,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { counties, cooperatives, products } from '../../../seeds/data';
-import { DEMO_PASSWORD, demoOrganizations, productId } from '../../../seeds/seed';
+import { demoOrganizations, productId } from '../../../seeds/seed';
+import { bearerToken, VIEWPORTS } from '../support';
 
 type Json = Record<string, any>;
 
@@ -63,13 +64,7 @@ export async function createPaidSale(baseUrl: string): Promise<string> {
   const paymentId: string | undefined = placed.body.payment?.id ?? placed.body.paymentId;
   expect(paymentId, `the order response names no payment id: ${JSON.stringify(placed.body)}`);
 
-  const signIn = await fetch(new URL('/api/auth/sign-in/email', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: new URL(baseUrl).origin },
-    body: JSON.stringify({ email: 'admin@shanhai.local', password: DEMO_PASSWORD }),
-  });
-  const token = signIn.headers.get('set-auth-token');
-  expect(token, `admin sign-in answered ${signIn.status}`);
+  const token = await bearerToken(baseUrl, 'admin@shanhai.local');
   const confirmed = await api(baseUrl, `/api/v1/admin/payments/${paymentId}/confirm`, { method: 'POST', json: { bankReference: 'PICKUP-DESK-CASH-0001' }, token });
   expect(confirmed.status === 200, `confirming the payment answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
 
@@ -111,13 +106,14 @@ async function checkCharts(page: Page, baseUrl: string) {
 }
 
 export async function checkImpactPage(browser: Browser, baseUrl: string, screenshot = path.resolve('test-results/impact.png')) {
-  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const [phoneSize, desktopSize] = VIEWPORTS.map(({ width, height }) => ({ width, height }));
+  const phone = await browser.newContext({ viewport: phoneSize, deviceScaleFactor: 2, locale: 'zh-CN' });
   try {
     await checkCharts(await phone.newPage(), baseUrl);
   } finally {
     await phone.close();
   }
-  const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const desktop = await browser.newContext({ viewport: desktopSize, locale: 'zh-CN' });
   try {
     const page = await desktop.newPage();
     await checkCharts(page, baseUrl);
@@ -127,6 +123,9 @@ export async function checkImpactPage(browser: Browser, baseUrl: string, screens
     await desktop.close();
   }
 }
+
+/** Checks both sizes itself: the runner runs it once. */
+export const viewports = 'self';
 
 export default async function impactJourney({ browser, baseUrl }: { browser: Browser; baseUrl: string }) {
   await createPaidSale(baseUrl);
