@@ -148,6 +148,9 @@ function groupBuyPaths(): HotPath[] {
           const joined = await callJson(path, init);
           expect(joined.status, JSON.stringify(joined.body)).toBe(201);
           pickupCode = joined.body.pickupCode;
+          // The desk hands goods over only once the group has formed.
+          const closed = await callJson(`/api/v1/group-buys/${(await open()).id}/close`, { method: 'POST', token: fx.showroom, json: {} });
+          expect(closed.status, JSON.stringify(closed.body)).toBe(200);
         }
         return [`/api/v1/group-buys/${(await open()).id}/pickups`, { method: 'POST', token: fx.showroom, json: { pickupCode } }];
       },

@@ -230,6 +230,7 @@ export const refunds = sqliteTable(
     check('refunds_amount_positive', sql`${t.amountFen} > 0`),
     index('refunds_payment_idx').on(t.paymentId),
     index('refunds_order_idx').on(t.orderId),
+    index('refunds_participant_idx').on(t.participantId),
     index('refunds_created_idx').on(t.createdAt),
     // Settlement generation reads the refunds that succeeded in a period.
     index('refunds_status_updated_idx').on(t.status, t.updatedAt),

@@ -1,0 +1,1 @@
+CREATE INDEX `refunds_participant_idx` ON `refunds` (`participant_id`);
