@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { horizontalOverflow, newPage, screenshot, type Journey } from '../support';
+import { horizontalOverflow, newPage, screenshot, signInThroughPage, type Journey } from '../support';
 
 const PURCHASER = { email: 'canteen@shanhai.local', password: 'shanhai-demo-2026' };
 
@@ -24,10 +24,7 @@ const procurementJourney: Journey = async ({ browser, baseUrl }) => {
   const page = await newPage(browser);
 
   // 1. Sign in, once.
-  await page.goto(`${baseUrl}/sign-in?next=/procurement`);
-  await page.getByLabel('电子邮箱').fill(PURCHASER.email);
-  await page.getByLabel('密码').fill(PURCHASER.password);
-  await Promise.all([page.waitForURL(/\/procurement$/), page.getByRole('button', { name: '登录' }).click()]);
+  await signInThroughPage(page, baseUrl, PURCHASER.email, '/procurement', PURCHASER.password);
 
   // 2. The dashboard: the target and what has been bought so far.
   const before = await progress(page, baseUrl);
