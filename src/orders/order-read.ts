@@ -154,3 +154,10 @@ export function toOrderView(
     ...(options.withToken ? { accessToken: order.accessToken, orderUrl: orderPageUrl(options.appUrl, order) } : {}),
   };
 }
+
+/** The name of the organisation an order was placed for, shown on its page. */
+export async function buyerOrganizationName(db: Db, organizationId: string | null): Promise<string | null> {
+  if (!organizationId) return null;
+  const row = await db.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId)).get();
+  return row?.name ?? null;
+}

@@ -1,3 +1,4 @@
+import { buyerOrganizationName } from './order-read';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
@@ -93,9 +94,10 @@ orderPages.get('/orders/:id', async (c) => {
     }
     throw error;
   }
+  const organizationName = await buyerOrganizationName(c.var.db, order.organizationId);
   return c.html(
     <Layout title={fill(m.orderTitle, { id: order.id })} locale={locale} path={path} actor={c.var.actor}>
-      <OrderPage order={order} token={token} locale={locale} m={m} notice={c.req.query('placed') ? m.orderPlaced : c.req.query('cancelled') ? m.cancelled : undefined} error={c.req.query('error')} />
+      <OrderPage order={order} organizationName={organizationName} token={token} locale={locale} m={m} notice={c.req.query('placed') ? m.orderPlaced : c.req.query('cancelled') ? m.cancelled : undefined} error={c.req.query('error')} />
     </Layout>,
   );
 });
@@ -125,7 +127,7 @@ orderPages.get('/orders/:id/pay', async (c) => {
   }
 });
 
-function OrderPage({ order, token, locale, m, notice, error }: { order: OrderView; token?: string; locale: Locale; m: OrderStrings; notice?: string; error?: string }) {
+function OrderPage({ order, organizationName, token, locale, m, notice, error }: { order: OrderView; organizationName?: string | null; token?: string; locale: Locale; m: OrderStrings; notice?: string; error?: string }) {
   const name = (x: { nameZh: string; nameEn: string }) => (locale === 'en' ? x.nameEn || x.nameZh : x.nameZh || x.nameEn);
   const payment = order.payment;
   const mayPay = order.status === 'pending_payment' && payment?.method === 'stripe' && payment.status === 'pending';
@@ -140,6 +142,12 @@ function OrderPage({ order, token, locale, m, notice, error }: { order: OrderVie
       {error ? <Notice kind="error">{error}</Notice> : null}
       <section class="card">
         <dl class="facts">
+          {organizationName ? (
+            <>
+              <dt>{m.buyerOrganization}</dt>
+              <dd>{organizationName}</dd>
+            </>
+          ) : null}
           <dt>{m.placedAt}</dt>
           <dd>{shanghaiDateTime(order.createdAt)}</dd>
           <dt>{m.subtotal}</dt>
