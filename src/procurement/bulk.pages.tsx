@@ -213,7 +213,7 @@ function Preview(props: { report: BulkReport; org: Membership; options: PlaceOpt
           {m.recheck}
         </button>
       </p>
-      {report.placeable ? (
+      {report.placeable && (org.role === 'owner' || org.role === 'purchaser') ? (
         <fieldset class="card stack" style="min-width:0">
           <legend>{m.placeTitle}</legend>
           <label for="delivery">{m.deliverTo}</label>
@@ -282,7 +282,7 @@ function UploadForm({ org, m, csv }: { org: Membership; m: ProcurementStrings; c
   );
 }
 
-async function renderPreview(c: Context<AppEnv>, org: Membership, lines: BulkCsvLine[], values: Record<string, string>, error?: AppError | null, status: 200 | 400 | 409 | 422 = 200) {
+async function renderPreview(c: Context<AppEnv>, org: Membership, lines: BulkCsvLine[], values: Record<string, string>, error?: AppError | null, status: 200 | 400 | 403 | 409 | 422 = 200) {
   const m = t(c.var.locale);
   const [{ report }, options] = await Promise.all([
     previewBulk(c.var.db, { organizationId: org.organizationId, lines, deliveryMethod: values.delivery === 'pickup' ? 'pickup' : 'ship' }),
@@ -364,7 +364,7 @@ bulkPages.post('/procurement/bulk/place', async (c) => {
         return c.redirect(`/orders/${placed.order!.id}?placed=1`, 303);
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500 || error.code === 'not_found' || error.code === 'unauthenticated') throw error;
-        const status = error.status === 409 || error.status === 422 ? error.status : 400;
+        const status = error.status === 403 || error.status === 409 || error.status === 422 ? error.status : 400;
         return renderPreview(c, org, lines, fields, error, status);
       }
     },

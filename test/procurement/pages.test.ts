@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE } from '../helpers/http';
 import { exports } from 'cloudflare:workers';
-import { getPage, postForm, sessionCookie } from '../helpers/accounts';
+import { addMember, getPage, postForm, sessionCookie } from '../helpers/accounts';
 import { CANTEEN, makeCooperative, makeProduct, row, rows, SHOWROOM, stockOf } from '../helpers/orders';
 import { canteenTokens, placeCanteenOrder, skuOf } from '../helpers/procurement';
 import { seedDatabase } from '../helpers/seed';
@@ -137,6 +137,18 @@ describe('bulk order pages', () => {
     const res = await postForm('/procurement/bulk/place', fields, { cookie: purchaser });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(/^\/procurement\/approvals\?org=org_baoshan_canteen&requested=apr_\w+$/);
+  });
+
+  it('Should let a plain member check a file but not place it', async () => {
+    const member = await addMember(CANTEEN, 'member');
+    const auth = { authorization: `Bearer ${member.token}` };
+    const fields = { org: CANTEEN, n: '1', sku_0: sku.ham!, qty_0: '1', line_0: '2' };
+    const preview = await html(await postForm('/procurement/bulk/preview', fields, { headers: auth }));
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('1 行可下单');
+    expect(preview.text).not.toContain('formaction="/procurement/bulk/place"');
+    const place = { ...fields, delivery: 'loc:loc_baoshan_canteen_kitchen', contactName: '成员', contactPhone: '13800000004', paymentMethod: 'invoice', idempotencyKey: crypto.randomUUID() };
+    expect((await postForm('/procurement/bulk/place', place, { headers: auth })).status).toBe(403);
   });
 
   it('Should prefill the quick order from a past order, and put a past order back in the cart', async () => {
