@@ -82,7 +82,7 @@ export const groupBuysApi = createRouter()
     const result = await closeGroupBuy(c.var.db, c.env, group.id, { now, reason: 'organizer', actor });
     if (!result.closedNow) {
       throw new AppError('invalid_state', `This group buy is already closed (${result.group.status})`, {
-        extensions: { status: result.group.status },
+        extensions: { groupBuyStatus: result.group.status },
       });
     }
     return c.json(await groupBuyView(c.var.db, result.group, { now, appUrl: c.env.APP_URL }), 200);

@@ -191,7 +191,7 @@ function priceLines(items: GroupItem[], requested: JoinInput['items']): PricedLi
 
 function closedError(group: GroupBuyRow): AppError {
   return new AppError('invalid_state', 'This group buy is closed and takes no more participants', {
-    extensions: { status: group.status },
+    extensions: { groupBuyStatus: group.status },
   });
 }
 

@@ -85,10 +85,10 @@ export async function cancelParticipation(
     const group = await requireGroupBuy(db, input.groupBuyId);
     const p = await requireParticipation(db, group.id, input.participantId, input.token);
     if (!(ACTIVE_STATUSES as readonly string[]).includes(p.status)) {
-      throw new AppError('invalid_state', `This participation is already ${p.status}`, { extensions: { status: p.status } });
+      throw new AppError('invalid_state', `This participation is already ${p.status}`, { extensions: { participantStatus: p.status } });
     }
     if (group.status !== 'open' || group.closesAt <= ctx.now) {
-      throw new AppError('invalid_state', 'The group buy has closed; cancelling is no longer possible', { extensions: { status: group.status } });
+      throw new AppError('invalid_state', 'The group buy has closed; cancelling is no longer possible', { extensions: { groupBuyStatus: group.status } });
     }
     try {
       await runBatch(db, [

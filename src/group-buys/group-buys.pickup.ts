@@ -14,7 +14,7 @@ import { isPickupCodeShaped, normalizePickupCode } from './pickup-code';
 export async function findByPickupCode(db: Db, group: GroupBuyRow, rawCode: string): Promise<Participation> {
   if (group.status !== 'succeeded') {
     throw new AppError('invalid_state', group.status === 'open' ? 'The group buy has not closed yet' : 'The group buy did not form: nothing to pick up', {
-      extensions: { status: group.status },
+      extensions: { groupBuyStatus: group.status },
     });
   }
   const code = normalizePickupCode(rawCode);
@@ -49,7 +49,7 @@ export async function recordPickup(
       });
     }
     if (p.status !== 'paid' && p.status !== 'pending_payment') {
-      throw new AppError('conflict', `This participation was ${p.status}: nothing to hand over`, { extensions: { status: p.status } });
+      throw new AppError('conflict', `This participation was ${p.status}: nothing to hand over`, { extensions: { participantStatus: p.status } });
     }
     const handOver = quantitiesToHandOver(p, input.items);
     const remainingAfter = [...remainingToPickUp(p)].reduce((sum, [productId, left]) => sum + left - (handOver.get(productId) ?? 0), 0);

@@ -89,14 +89,16 @@ export function problemBody(
   errors?: FieldError[],
   extensions?: Record<string, unknown>,
 ) {
+  // Extensions first: RFC 9457's own members (status above all, which clients compare with the HTTP
+  // status) can never be replaced by an extension that happens to share a name.
   return {
+    ...extensions,
     type: `/problems/${code}`,
     title: TITLES[code],
     status: STATUS_BY_CODE[code],
     detail,
     code,
     ...(errors ? { errors } : {}),
-    ...extensions,
   };
 }
 

@@ -2,8 +2,9 @@ import { env, exports } from 'cloudflare:workers';
 import { cooperativeOrgId, demoOrganizations, productId } from '../../seeds/seed';
 import { demoMemberId, orgIds } from './accounts';
 import { createOrder } from './fulfilment';
+import { joinGroupBuy, openGroupBuy, PRODUCTS as GROUP_BUY_PRODUCTS } from './group-buys';
 import type { IdPool, OpenApiDoc } from './fuzz';
-import { demoToken } from './http';
+import { callJson, demoToken } from './http';
 import { seedDatabase } from './seed';
 
 /**
@@ -69,10 +70,30 @@ export async function prepareFuzzFixture(): Promise<FuzzFixture> {
     'delivery-locations': 'loc_baoshan_canteen_kitchen',
     locationId: 'loc_baoshan_canteen_kitchen',
   };
+  // Procurement's collections live in tables named otherwise.
+  for (const [collection, table] of [['price-lists', 'price_list_entries'], ['approvals', 'purchase_approvals']] as const) {
+    const id = await firstId(table);
+    if (id) ids[collection] = id;
+  }
+  // Group buys: an open one with a participant (joins, cancels, reads) and a formed one (the pickup desk).
+  let formedGroupBuy: string | undefined;
+  if (doc.paths['/api/v1/group-buys']) {
+    const organiser = tokens[OWNER_BY_COLLECTION['group-buys']!]!;
+    const open = await openGroupBuy(organiser);
+    const joined = await joinGroupBuy(open.id);
+    if (joined.status !== 201) throw new Error(`joining the fixture group buy answered ${joined.status}`);
+    Object.assign(ids, { 'group-buys': open.id, participantId: joined.body.participantId, participants: joined.body.participantId });
+    const formed = await openGroupBuy(organiser, { minParticipants: 1 });
+    const member = await joinGroupBuy(formed.id);
+    await callJson(`/api/v1/group-buys/${formed.id}/close`, { method: 'POST', token: organiser });
+    formedGroupBuy = formed.id;
+    ids.code = member.body.pickupCode;
+  }
 
   const idFor = async (path: string, param: string): Promise<string> => {
     const segments = path.split('/');
     const collection = param === 'id' ? segments[segments.indexOf(`{${param}}`) - 1]! : param.replace(/Id$/, '');
+    if (collection === 'group-buys' && path.includes('/pickups') && formedGroupBuy) return formedGroupBuy;
     const known = ids[param] ?? ids[collection];
     if (known) return known;
     // A collection merged later: the first row of the table it names, else an id that exists nowhere.
@@ -84,7 +105,7 @@ export async function prepareFuzzFixture(): Promise<FuzzFixture> {
     doc,
     adminToken: tokens.admin!,
     idPool: {
-      product: [product, productId('XW-HAM-002'), productId('nonexistent')],
+      product: [product, productId('XW-HAM-002'), GROUP_BUY_PRODUCTS.shiitake, GROUP_BUY_PRODUCTS.freshShiitake, productId('nonexistent')],
       organization: [orgIds.canteen, demoOrganizations.showroom.id, orgIds.coopA, orgIds.coopB, cooperativeOrgId('nonexistent')],
       county: ['xuanwei', 'shangri-la', 'nowhere'],
       district: ['yangpu', 'baoshan', 'chaoyang'],

@@ -234,6 +234,8 @@ export const refunds = sqliteTable(
     index('refunds_created_idx').on(t.createdAt),
     // Settlement generation reads the refunds that succeeded in a period.
     index('refunds_status_updated_idx').on(t.status, t.updatedAt),
+    // A group-buy participant's refunds (their page, the join answer, the pickup list).
+    index('refunds_participant_idx').on(t.participantId),
   ],
 );
 
