@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch } from '../db/batch';
-import { member, organization, user, type OrganizationKind, type OrganizationStatus } from '../db/schema';
+import { member, organization, products, user, type OrganizationKind, type OrganizationStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
@@ -34,6 +34,7 @@ export async function changeOrganizationStatus(db: Db, actor: Actor, id: string,
         .update(organization)
         .set({ status: sql`case when ${organization.status} = ${before.status} then ${to} else null end`, verifiedAt })
         .where(eq(organization.id, id)),
+      ...(before.kind === 'cooperative' ? [withholdOrReleaseProducts(db, id, to, now)] : []),
       auditEntry(db, {
         actor,
         action: `organization.${action}`,
@@ -50,6 +51,20 @@ export async function changeOrganizationStatus(db: Db, actor: Actor, id: string,
     throw error;
   }
   return getOrganization(db, id);
+}
+
+/**
+ * A suspended cooperative sells nothing: its published products become `withheld` in the suspension's own
+ * batch (so every catalog read, quote, cart and stock reservation, which all require `published`, stops at
+ * once), and are published again when the platform verifies it anew. Drafts and unpublished products keep
+ * their status either way, so the cooperative's own choices survive a suspension.
+ */
+function withholdOrReleaseProducts(db: Db, cooperativeId: string, to: OrganizationStatus, now: number) {
+  const [from, into] = to === 'suspended' ? (['published', 'withheld'] as const) : (['withheld', 'published'] as const);
+  return db
+    .update(products)
+    .set({ status: into, updatedAt: now })
+    .where(and(eq(products.cooperativeId, cooperativeId), eq(products.status, from)));
 }
 
 /** Invoice terms for a verified buyer organisation (0 days withdraws them). */

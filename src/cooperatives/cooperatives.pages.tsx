@@ -33,7 +33,7 @@ const t = messages({
     dashboard: '合作社概览', toShip: '待发货', toShipHint: '待接单 {p} 个，待发货 {a} 个', nothingToShip: '暂时没有待处理的发货单。',
     monthSales: '本月销售', delivered: '已送达', received: '本月新订单', lowStock: '库存不足', noLowStock: '库存都充足。',
     products: '商品管理', newProduct: '新建商品', edit: '编辑', sku: '货号', name: '名称', price: '单价', stock: '库存', status: '状态',
-    draft: '草稿', published: '已上架', unpublished: '已下架', noProducts: '还没有商品。', exportCsv: '导出 CSV', importCsv: '导入 CSV',
+    draft: '草稿', published: '已上架', unpublished: '已下架', withheld: '暂停销售（合作社已被平台暂停）', noProducts: '还没有商品。', exportCsv: '导出 CSV', importCsv: '导入 CSV',
     details: '商品信息', nameZh: '中文名称', nameEn: '英文名称', descriptionZh: '中文描述', descriptionEn: '英文描述', category: '品类',
     unitZh: '单位（中文）', unitEn: '单位（英文）', specZh: '规格（中文）', specEn: '规格（英文）', unitPrice: '单价（元）',
     tiers: '阶梯价', tiersHint: '买到这个数量及以上时的单价（元）。数量须递增、价格须递减且低于单价。', tierQty: '起购数量', tierPrice: '阶梯单价（元）',
@@ -50,7 +50,7 @@ const t = messages({
     dashboard: 'Cooperative overview', toShip: 'To ship', toShipHint: '{p} to accept, {a} to ship', nothingToShip: 'Nothing waiting to be shipped.',
     monthSales: "This month's sales", delivered: 'Delivered', received: 'New orders this month', lowStock: 'Stock running low', noLowStock: 'Stock levels are fine.',
     products: 'Products', newProduct: 'New product', edit: 'Edit', sku: 'SKU', name: 'Name', price: 'Price', stock: 'Stock', status: 'Status',
-    draft: 'Draft', published: 'Published', unpublished: 'Unpublished', noProducts: 'No products yet.', exportCsv: 'Export CSV', importCsv: 'Import CSV',
+    draft: 'Draft', published: 'Published', unpublished: 'Unpublished', withheld: 'Withheld (cooperative suspended by the platform)', noProducts: 'No products yet.', exportCsv: 'Export CSV', importCsv: 'Import CSV',
     details: 'Details', nameZh: 'Name (Chinese)', nameEn: 'Name (English)', descriptionZh: 'Description (Chinese)', descriptionEn: 'Description (English)', category: 'Category',
     unitZh: 'Unit (Chinese)', unitEn: 'Unit (English)', specZh: 'Specification (Chinese)', specEn: 'Specification (English)', unitPrice: 'Unit price (yuan)',
     tiers: 'Price tiers', tiersHint: 'Unit price (yuan) from this quantity up. Quantities rise, prices fall and stay below the list price.', tierQty: 'From quantity', tierPrice: 'Tier price (yuan)',
@@ -68,7 +68,7 @@ const t = messages({
 const fill = (text: string, values: Record<string, number | string>) => text.replace(/\{(\w)\}/g, (_, k: string) => String(values[k] ?? ''));
 const statusBadge = (status: string, locale: Locale) => {
   const m = t(locale);
-  const label = status === 'published' ? m.published : status === 'draft' ? m.draft : m.unpublished;
+  const label = status === 'published' ? m.published : status === 'draft' ? m.draft : status === 'withheld' ? m.withheld : m.unpublished;
   return <span class={status === 'published' ? 'badge' : 'badge warn'}>{label}</span>;
 };
 const yuan = (fen: number | null | undefined) => (fen ? (fen / 100).toFixed(2) : '');

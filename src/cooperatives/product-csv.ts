@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { categories } from '../../seeds/data';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
-import { PRODUCT_STATUSES, products, type ProductStatus } from '../db/schema';
+import { EDITABLE_PRODUCT_STATUSES, products, type EditableProductStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
 import { parseYuanToFen } from '../lib/money';
@@ -14,6 +14,7 @@ import {
   insertProductStatements,
   insufficientStock,
   loadCooperative,
+  publishRefusedOr,
   stockAdjustmentStatements,
   updateProductStatement,
   type ProductRow,
@@ -58,7 +59,7 @@ for (const column of COLUMNS) {
   for (const name of [column.key, column.zh, ...column.aliases]) HEADER_LOOKUP.set(normaliseHeader(name), column.key);
 }
 
-const STATUS_WORDS: Record<string, ProductStatus> = {
+const STATUS_WORDS: Record<string, EditableProductStatus> = {
   draft: 'draft', published: 'published', unpublished: 'unpublished', 草稿: 'draft', 上架: 'published', 已上架: 'published', 下架: 'unpublished', 已下架: 'unpublished',
 };
 
@@ -125,7 +126,7 @@ function parseRow(cells: Map<ColumnKey, string>, line: number): Parsed {
         break;
       case 'status': {
         const status = STATUS_WORDS[cell.toLowerCase()];
-        if (!status) fail(key, `Use one of ${PRODUCT_STATUSES.join(', ')} (草稿, 上架, 下架)`);
+        if (!status) fail(key, `Use one of ${EDITABLE_PRODUCT_STATUSES.join(', ')} (草稿, 上架, 下架)`);
         else values.status = status;
         break;
       }
@@ -154,7 +155,7 @@ type PlannedRow =
 
 const createRowSchema = createProductSchema.omit({ cooperativeId: true, status: true }).extend({
   sku: createProductSchema.shape.sku.unwrap(),
-  status: z.enum(PRODUCT_STATUSES).default('draft'),
+  status: z.enum(EDITABLE_PRODUCT_STATUSES).default('draft'),
 });
 
 /**
@@ -213,6 +214,9 @@ export async function importProducts(
     if (current && current.cooperativeId !== coop.id) {
       errors.push({ path: `line ${line}.sku`, message: "This SKU is used by another cooperative's product" });
     }
+    // The export writes a withheld product as the cooperative left it (published); reading that back keeps
+    // it withheld rather than asking a suspended cooperative to publish.
+    if (parsed.values.status === 'published' && current?.status === 'withheld') delete parsed.values.status;
     if (parsed.values.status === 'published' && coop.status !== 'verified') {
       errors.push({ path: `line ${line}.status`, message: 'Products can be published once the platform has verified the cooperative' });
     }
@@ -272,7 +276,7 @@ export async function importProducts(
   } catch (error) {
     if (isConstraintError(error, 'products.sku')) throw new AppError('conflict', 'A SKU in the file was taken while importing; nothing was imported', { cause: error });
     if (isConstraintError(error, 'products_stock_non_negative')) throw insufficientStock('', 0, error);
-    throw error;
+    throw publishRefusedOr(error);
   }
   return { applied: true, created, updated: planned.length - created, rows: reports };
 }
@@ -288,6 +292,8 @@ export async function exportProducts(db: Db, cooperativeId: string, headers: 'en
           return (p.unitPriceFen / 100).toFixed(2);
         case 'priceTiers':
           return formatTiers(p.priceTiers);
+        case 'status':
+          return p.status === 'withheld' ? 'published' : p.status;
         default:
           return p[key];
       }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PRODUCT_CATEGORIES, PRODUCT_STATUSES } from '../db/schema';
+import { EDITABLE_PRODUCT_STATUSES, PRODUCT_CATEGORIES, PRODUCT_STATUSES } from '../db/schema';
 import { MAX_LINE_QUANTITY } from '../pricing/pricing';
 import { MAX_PRICE_TIERS } from './product-rules';
 
@@ -72,7 +72,7 @@ export const createProductSchema = z
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 
 export const updateProductSchema = z
-  .object({ sku: skuSchema, ...editableFields, status: z.enum(PRODUCT_STATUSES) })
+  .object({ sku: skuSchema, ...editableFields, status: z.enum(EDITABLE_PRODUCT_STATUSES) })
   .partial()
   .strict()
   .openapi('UpdateProduct');

@@ -1,9 +1,9 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { categories } from '../../seeds/data';
 import { searchTokens } from '../catalog/search';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
-import { counties, organization, products, stockAdjustments, type PriceTier, type ProductStatus } from '../db/schema';
+import { counties, organization, products, stockAdjustments, type EditableProductStatus, type PriceTier, type ProductStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
 import { newId, randomToken } from '../lib/ids';
@@ -119,7 +119,7 @@ export function insertProductStatements(
     minOrderQuantity: input.minOrderQuantity,
     orderStep: input.orderStep,
     stock: input.stock,
-    status: input.status,
+    status: guardedStatus(input.status, coop.id),
     shelfLifeDays: input.shelfLifeDays ?? null,
     storageZh: input.storageZh,
     storageEn: input.storageEn,
@@ -153,7 +153,7 @@ export async function createProduct(db: Db, actor: Actor | null, input: CreatePr
     await runBatch(db, statements);
   } catch (error) {
     if (isConstraintError(error, 'products.sku')) throw skuTaken(sku, error);
-    throw error;
+    throw publishRefusedOr(error);
   }
   return getProduct(db, id);
 }
@@ -169,7 +169,7 @@ export function updateProductStatement(db: Db, current: ProductRow, patch: Updat
   const merged = { ...current, ...patch };
   return db
     .update(products)
-    .set({ ...patch, searchTokens: productSearchTokens(merged, coop), updatedAt: now })
+    .set({ ...patch, ...(patch.status ? { status: guardedStatus(patch.status, current.cooperativeId) } : {}), searchTokens: productSearchTokens(merged, coop), updatedAt: now })
     .where(eq(products.id, current.id));
 }
 
@@ -182,14 +182,33 @@ export async function updateProduct(db: Db, current: ProductRow, patch: UpdatePr
     await updateProductStatement(db, current, patch, coop, now);
   } catch (error) {
     if (patch.sku && isConstraintError(error, 'products.sku')) throw skuTaken(patch.sku, error);
-    throw error;
+    throw publishRefusedOr(error);
   }
   return getProduct(db, current.id);
 }
 
-export async function setProductStatus(db: Db, product: ProductRow, status: ProductStatus, now = Date.now()) {
-  await db.update(products).set({ status, updatedAt: now }).where(eq(products.id, product.id));
+export async function setProductStatus(db: Db, product: ProductRow, status: EditableProductStatus, now = Date.now()) {
+  try {
+    await db.update(products).set({ status: guardedStatus(status, product.cooperativeId), updatedAt: now }).where(eq(products.id, product.id));
+  } catch (error) {
+    throw publishRefusedOr(error);
+  }
   return getProduct(db, product.id);
+}
+
+/**
+ * The status to write. `published` is written only while the cooperative is verified at that very moment;
+ * otherwise NULL, which the NOT NULL column refuses, failing the statement (and its batch). Handlers check
+ * verification first; this closes the race with a suspension landing between that check and the write.
+ */
+export function guardedStatus(status: EditableProductStatus, cooperativeId: string): SQL<ProductStatus> | EditableProductStatus {
+  if (status !== 'published') return status;
+  return sql<ProductStatus>`case when (select ${organization.status} from ${organization} where ${organization.id} = ${cooperativeId}) = 'verified' then 'published' else null end`;
+}
+
+export function publishRefusedOr(error: unknown): unknown {
+  if (!isConstraintError(error, 'products.status')) return error;
+  return new AppError('forbidden', 'This cooperative is not verified by the platform at the moment, so it cannot publish products', { cause: error });
 }
 
 /**

@@ -51,8 +51,16 @@ export const PRODUCT_CATEGORIES = [
 ] as const;
 export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number];
 
-export const PRODUCT_STATUSES = ['draft', 'published', 'unpublished'] as const;
+/** What a cooperative may set. */
+export const EDITABLE_PRODUCT_STATUSES = ['draft', 'published', 'unpublished'] as const;
+/**
+ * Every status a product row can hold: `withheld` is set by the platform, never by the cooperative,
+ * on the published products of a cooperative it suspends, and turned back into `published` when the
+ * cooperative is verified again (src/accounts/verification.service.ts).
+ */
+export const PRODUCT_STATUSES = [...EDITABLE_PRODUCT_STATUSES, 'withheld'] as const;
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+export type EditableProductStatus = (typeof EDITABLE_PRODUCT_STATUSES)[number];
 
 export type PriceTier = { minQuantity: number; unitPriceFen: number };
 
