@@ -1,4 +1,5 @@
 import { Scalar } from '@scalar/hono-api-reference';
+import { sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
@@ -90,6 +91,15 @@ export function createApp() {
 
   // The floor route for benchmarks: no database, no rendering.
   app.get('/healthz', (c) => c.text('ok'));
+  // Readiness: one trivial D1 query. The bench also reads it as the cost of a single D1 round trip.
+  app.get('/healthz/db', async (c) => {
+    try {
+      await c.var.db.run(sql`select 1`);
+      return c.text('ok');
+    } catch {
+      return c.text('database unavailable', 503);
+    }
+  });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

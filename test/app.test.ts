@@ -1,11 +1,28 @@
-import { exports } from 'cloudflare:workers';
+import { createExecutionContext } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import worker from '../src/index';
 
 describe('the app shell', () => {
   it('Should answer the floor route without touching the database', async () => {
     const res = await exports.default.fetch('http://localhost/healthz');
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('ok');
+  });
+
+  it('Should report the database ready with one query, and 503 when D1 fails', async () => {
+    const ready = await exports.default.fetch('http://localhost/healthz/db');
+    expect(ready.status).toBe(200);
+    expect(await ready.text()).toBe('ok');
+
+    const unavailable = () => {
+      throw new Error('D1_ERROR: database is unavailable');
+    };
+    const failing = new Proxy(env.DB, {
+      get: (target, prop) => (prop === 'withSession' ? () => ({ prepare: unavailable, batch: unavailable, getBookmark: () => null }) : Reflect.get(target, prop)),
+    });
+    const down = await worker.fetch(new Request('http://localhost/healthz/db'), { ...env, DB: failing }, createExecutionContext());
+    expect(down.status).toBe(503);
   });
 
   it('Should serve a complete OpenAPI document and the docs page', async () => {
