@@ -10,6 +10,7 @@ import { resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
 import { catalogApi, catalogPages } from './catalog';
 import { countingD1, createDb } from './db/client';
+import { openSession, rememberBookmark } from './db/session';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
@@ -38,8 +39,10 @@ const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
   c.set('queryCounter', counter);
   const bench = c.env.BENCH_MODE === '1';
-  c.set('db', createDb(bench ? countingD1(c.env.DB, counter) : c.env.DB));
+  const session = openSession(c);
+  c.set('db', createDb(bench ? countingD1(session, counter) : session));
   await next();
+  rememberBookmark(c, session);
   if (bench) c.header('x-d1-queries', String(counter.queries));
 });
 

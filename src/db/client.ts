@@ -3,15 +3,18 @@ import * as schema from './schema';
 
 export type Db = ReturnType<typeof createDb>;
 
-export function createDb(d1: D1Database) {
-  return drizzle(d1, { schema, casing: 'snake_case' });
+/** A binding, or one D1 session of it (src/db/session.ts): drizzle only prepares statements and runs batches. */
+export type D1Client = D1Database | D1DatabaseSession;
+
+export function createDb(d1: D1Client) {
+  return drizzle(d1 as D1Database, { schema, casing: 'snake_case' });
 }
 
 /**
  * Wraps a D1 binding so every statement it prepares is counted; used in bench mode to expose
  * D1 queries per request (`x-d1-queries`). A batch counts each of its statements.
  */
-export function countingD1(d1: D1Database, counter: { queries: number }): D1Database {
+export function countingD1<T extends D1Client>(d1: T, counter: { queries: number }): T {
   return new Proxy(d1, {
     get(target, prop, receiver) {
       if (prop === 'prepare') {
@@ -20,7 +23,7 @@ export function countingD1(d1: D1Database, counter: { queries: number }): D1Data
           return target.prepare(query);
         };
       }
-      if (prop === 'exec') {
+      if (prop === 'exec' && 'exec' in target) {
         return (query: string) => {
           counter.queries += 1;
           return target.exec(query);
