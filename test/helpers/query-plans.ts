@@ -14,8 +14,8 @@ export type Recorded = { sql: string; params: unknown[] };
 
 const RAW = Symbol('raw statement');
 
-/** A D1 binding that records what is prepared and bound on it, then runs it unchanged. */
-function recordingD1(d1: D1Database, log: Recorded[]): D1Database {
+/** A D1 binding (or a session of it) that records what is prepared and bound on it, then runs it unchanged. */
+function recordingD1<T extends D1Database | D1DatabaseSession>(d1: T, log: Recorded[]): T {
   const wrap = (statement: D1PreparedStatement, entry: Recorded): D1PreparedStatement =>
     new Proxy(statement, {
       get(target, prop) {
@@ -39,6 +39,8 @@ function recordingD1(d1: D1Database, log: Recorded[]): D1Database {
           return wrap(target.prepare(sql), entry);
         };
       }
+      // The app runs every request in a D1 session (src/db/session.ts): record on the session too.
+      if (prop === 'withSession') return (constraint?: string) => recordingD1((target as D1Database).withSession(constraint), log);
       if (prop === 'batch') {
         // Statements reach batch() as the recording proxies; hand D1 the real ones underneath.
         return (statements: D1PreparedStatement[]) => target.batch(statements.map((s) => (s as unknown as { [RAW]?: D1PreparedStatement })[RAW] ?? s));
