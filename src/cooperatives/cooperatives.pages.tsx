@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { categories } from '../../seeds/data';
 import { requireCooperativeStaff } from '../accounts/policy';
 import type { AppEnv } from '../env';
-import { AppError } from '../lib/errors';
+import { AppError, type FieldError } from '../lib/errors';
+import { parseForm, withLabels } from '../lib/form-errors';
 import { localized, messages, type Locale } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { PRODUCT_CATEGORIES, type PriceTier } from '../db/schema';
@@ -150,8 +151,15 @@ async function stringForm(c: Context<AppEnv>): Promise<FormValues> {
   return values;
 }
 
-function zodProblem(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+/** The product form's refusals in the clerk's language, each led by its field's label. */
+function productFormProblem(issues: FieldError[], locale: Locale): string {
+  const m = t(locale);
+  const labels: Record<string, string> = {
+    sku: m.sku, nameZh: m.nameZh, nameEn: m.nameEn, category: m.category, unitZh: m.unitZh, unitEn: m.unitEn, specZh: m.specZh, specEn: m.specEn,
+    descriptionZh: m.descriptionZh, descriptionEn: m.descriptionEn, unitPriceFen: m.unitPrice, priceTiers: m.tiers, minOrderQuantity: m.moq, orderStep: m.step, stock: m.openingStock,
+    certificationNo: m.certificationNo, shelfLifeDays: m.shelfLife, storageZh: m.storageZh, storageEn: m.storageEn,
+  };
+  return withLabels(issues, locale, (path) => labels[path] ?? labels[path.split('.')[0]!]).map((i) => i.message).join(locale === 'zh' ? '；' : '; ');
 }
 
 function Input({ name, label, values, type = 'text', required, hint, attrs }: { name: string; label: string; values: FormValues; type?: string; required?: boolean; hint?: string; attrs?: Record<string, string> }) {
@@ -580,14 +588,18 @@ cooperativePages.post(
     const values = await stringForm(c);
     const publish = values.publish === '1';
     if (publish) requireCooperativeStaff(c, r.ctx.coop.organizationId, { verified: true });
-    const parsed = createProductSchema.safeParse({
-      ...productFieldsFromForm(values),
-      cooperativeId: r.ctx.coop.organizationId,
-      sku: values.sku || undefined,
-      stock: values.stock ? (/^\d+$/.test(values.stock) ? Number(values.stock) : Number.NaN) : 0,
-      status: publish ? 'published' : 'draft',
-    });
-    if (!parsed.success) return renderNew(c, r.ctx, values, zodProblem(parsed.error));
+    const parsed = parseForm(
+      createProductSchema,
+      {
+        ...productFieldsFromForm(values),
+        cooperativeId: r.ctx.coop.organizationId,
+        sku: values.sku || undefined,
+        stock: values.stock ? (/^\d+$/.test(values.stock) ? Number(values.stock) : Number.NaN) : 0,
+        status: publish ? 'published' : 'draft',
+      },
+      r.ctx.locale,
+    );
+    if (!parsed.success) return renderNew(c, r.ctx, values, productFormProblem(parsed.issues, r.ctx.locale));
     try {
       const product = await service.createProduct(c.var.db, c.var.actor, parsed.data);
       return c.redirect(withCoop(`/portal/products/${product.id}?saved=created`, r.ctx.coop), 303);
@@ -632,8 +644,8 @@ cooperativePages.post(
     const r = await productPortal(c);
     if ('response' in r) return r.response;
     const values = await stringForm(c);
-    const parsed = updateProductSchema.safeParse(productFieldsFromForm(values));
-    if (!parsed.success) return renderEditor(c, r.ctx, r.product, { values, error: zodProblem(parsed.error) });
+    const parsed = parseForm(updateProductSchema, productFieldsFromForm(values), r.ctx.locale);
+    if (!parsed.success) return renderEditor(c, r.ctx, r.product, { values, error: productFormProblem(parsed.issues, r.ctx.locale) });
     try {
       await service.updateProduct(c.var.db, r.product, parsed.data);
     } catch (error) {

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../env';
 import { AppError, handleError, type FieldError } from '../lib/errors';
+import { labelled, parseForm, withLabels } from '../lib/form-errors';
 import { randomToken } from '../lib/ids';
 import { localized } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
@@ -184,9 +185,17 @@ groupBuyPages.post('/g/:shortCode', async (c) => {
     .filter(([key, value]) => key.startsWith('qty_') && value !== '' && value !== '0')
     .map(([key, value]) => ({ productId: key.slice(4), quantity: Number(value) }));
   if (items.length === 0) return joinPage(c, group, m.pickQuantity, form, 422);
-  const parsed = joinSchema.safeParse({ name: form.name, phone: form.phone, items, paymentMethod: form.paymentMethod });
+  const parsed = parseForm(joinSchema, { name: form.name, phone: form.phone, items, paymentMethod: form.paymentMethod }, c.var.locale);
   if (!parsed.success) {
-    return joinPage(c, group, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: `${i.path.join('.')}: ${i.message}` })), form, 422);
+    const view = await viewOf(c, group);
+    const fields: Record<string, string> = { name: m.name, phone: m.phone, paymentMethod: m.payment };
+    const issues = parsed.issues.map((issue) => (issue.path === 'phone' ? { ...issue, message: m.phoneInvalid } : issue));
+    const errors = withLabels(issues, c.var.locale, (path) => {
+      const index = /^items\.(\d+)/.exec(path)?.[1];
+      const item = index === undefined ? undefined : view.items.find((i) => i.productId === items[Number(index)]?.productId);
+      return item ? itemName(item, c.var.locale) : fields[path];
+    });
+    return joinPage(c, group, errors, form, 422);
   }
   try {
     const joined = await joinGroupBuy(
@@ -512,14 +521,14 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
 groupBuyPages.get('/group-buys/new', (c) => createPage(c));
 
 /** Turns the create form into the API's request body, so both go through the same schema and service. */
-function createRequestFromForm(form: CreateValues): { body?: unknown; errors: FieldError[] } {
+function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['locale']): { body?: unknown; errors: FieldError[] } {
   const one = (key: string) => (typeof form[key] === 'string' ? (form[key] as string).trim() : '');
   const optionalInt = (key: string) => (one(key) === '' ? undefined : Number(one(key)));
   const errors: FieldError[] = [];
   const items = [form.include ?? []].flat().map((productId, index) => {
     const price = one(`price_${productId}`);
     const unitPriceFen = price === '' ? undefined : parseYuanToFen(price);
-    if (unitPriceFen === null) errors.push({ path: `items.${index}.unitPriceFen`, message: `${price}: not a price in yuan` });
+    if (unitPriceFen === null) errors.push({ path: `items.${index}.unitPriceFen`, message: labelled(m.groupPriceYuan, fill(m.notAPrice, { v: price }), locale) });
     return { productId, unitPriceFen: unitPriceFen ?? undefined, maxQuantity: optionalInt(`cap_${productId}`) };
   });
   const closesAt = one('closesAt');
@@ -538,15 +547,40 @@ function createRequestFromForm(form: CreateValues): { body?: unknown; errors: Fi
   return { body, errors };
 }
 
+/** The create form's labels by schema path; a product's fields are named after the product. */
+async function createFormLabels(c: C, form: CreateValues): Promise<(path: string) => string | undefined> {
+  const m = t(c);
+  const fields: Record<string, string> = {
+    organizationId: m.organization,
+    title: m.title,
+    description: m.description,
+    closesAt: m.deadline,
+    pickupOrganizationId: m.pickupPoint,
+    minParticipants: m.minParticipants,
+    minQuantity: m.minQuantity,
+    capacity: m.capacityLabel,
+    items: m.products,
+  };
+  const included = [form.include ?? []].flat();
+  const products = new Map((await pickableProducts(c.var.db)).map((p) => [p.id, p]));
+  return (path) => {
+    const item = /^items\.(\d+)\.(\w+)$/.exec(path);
+    if (!item) return fields[path];
+    const product = products.get(included[Number(item[1])] ?? '');
+    const field = item[2] === 'unitPriceFen' ? m.groupPriceYuan : item[2] === 'maxQuantity' ? m.cap : '';
+    return [product ? itemName(product, c.var.locale) : m.products, field].filter(Boolean).join(' · ');
+  };
+}
+
 groupBuyPages.post('/group-buys/new', async (c) => {
   const m = t(c);
   const actor = c.var.actor;
   if (!actor) throw new AppError('unauthenticated', m.signInNeeded);
   const form = (await c.req.parseBody({ all: true })) as CreateValues;
-  const { body, errors } = createRequestFromForm(form);
-  const parsed = createGroupBuySchema.safeParse(body);
+  const { body, errors } = createRequestFromForm(form, m, c.var.locale);
+  const parsed = parseForm(createGroupBuySchema, body, c.var.locale);
   if (errors.length > 0 || !parsed.success) {
-    const all = [...errors, ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: `${i.path.join('.')}: ${i.message}` })))];
+    const all = [...errors, ...(parsed.success ? [] : withLabels(parsed.issues, c.var.locale, await createFormLabels(c, form)))];
     return createPage(c, form, all, 422);
   }
   const input = parsed.data;

@@ -96,6 +96,19 @@ describe('product pages', () => {
     expect(text).toContain('value="火腿丁"');
   });
 
+  it('Should name refused fields by their Chinese labels with Chinese messages, not by JSON paths', async () => {
+    const res = await call('/portal/products/new', {
+      method: 'POST',
+      token: staffA,
+      ...form({ nameZh: '', nameEn: 'Diced ham', category: 'ham', unitZh: '袋', unitEn: 'bag', unitPrice: '-1' }),
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toMatch(/中文名称：[^；<]*[\u4e00-\u9fff]/);
+    expect(text).toMatch(/单价（元）：/);
+    expect(text).not.toMatch(/(nameZh|unitPriceFen): /);
+  });
+
   it('Should adjust stock, upload and reorder photos through the edit page', async () => {
     const created = await callJson('/api/v1/products', { method: 'POST', token: staffA, json: productBody(coops.a, { stock: 5 }) });
     const id = created.body.id;

@@ -74,6 +74,24 @@ describe('the join page', () => {
     expect(await rowCount('group_buy_participants', 'group_buy_id = ?', group.id)).toBe(0);
   });
 
+  it('Should word refused fields in the page language, led by their labels, not by JSON paths', async () => {
+    const group = await openGroupBuy(showroom);
+    const bad = { name: '', phone: '123', paymentMethod: 'pay_at_pickup', [`qty_${PRODUCTS.shiitake}`]: '2' };
+    const zh = await call(`/g/${group.shortCode}`, form(bad));
+    expect(zh.status).toBe(422);
+    const html = await zh.text();
+    expect(html).toContain('手机号：请填写 11 位大陆手机号');
+    expect(html).toMatch(/<li>姓名：[^<]*[\u4e00-\u9fff][^<]*<\/li>/);
+    expect(html).not.toMatch(/<li>(name|phone)[:：]/);
+    expect(html).not.toMatch(/Too small|Invalid/);
+
+    const en = await call(`/g/${group.shortCode}`, { ...form(bad), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'lang=en' } });
+    const english = await en.text();
+    expect(english).toContain('Mobile number: A mainland mobile number of 11 digits');
+    expect(english).toMatch(/<li>Name: Too small[^<]*<\/li>/);
+    expect(await rowCount('group_buy_participants', 'group_buy_id = ?', group.id)).toBe(0);
+  });
+
   it('Should say in Chinese how many are left when the stock runs short', async () => {
     const group = await openGroupBuy(showroom, { items: [{ productId: PRODUCTS.freshShiitake, unitPriceFen: 3280, maxQuantity: 1 }] });
     const res = await call(`/g/${group.shortCode}`, form({ name: '王先生', phone: '13912345678', paymentMethod: 'pay_at_pickup', [`qty_${PRODUCTS.freshShiitake}`]: '2' }));
@@ -158,6 +176,26 @@ describe('the organiser pages', () => {
     expect(qr.headers.get('content-type')).toContain('image/svg+xml');
     const poster = await call(`/group-buys/${id}/poster`);
     expect(await poster.text()).toContain('微信扫码参团');
+  });
+
+  it('Should name the create form\'s refused fields by their labels, in Chinese', async () => {
+    const res = await call('/group-buys/new', {
+      token: showroom,
+      ...form({
+        organizationId: SHOWROOM,
+        title: 'x',
+        closesAt: 'tomorrow',
+        pickupOrganizationId: SHOWROOM,
+        include: [PRODUCTS.shiitake],
+        [`price_${PRODUCTS.shiitake}`]: 'abc',
+      }),
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('团购价（元）：“abc” 不是有效的金额（元）');
+    expect(html).toMatch(/<li>团购标题：[^<]*[\u4e00-\u9fff][^<]*<\/li>/);
+    expect(html).toMatch(/<li>截止时间（北京时间）：[^<]*<\/li>/);
+    expect(html).not.toMatch(/<li>(title|closesAt)[:：]/);
   });
 
   it('Should send a visitor without a session to sign in, and answer 404 to a stranger', async () => {

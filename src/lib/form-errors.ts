@@ -1,0 +1,34 @@
+import { z } from '@hono/zod-openapi';
+import type { FieldError } from './errors';
+import type { Locale } from './i18n';
+
+// zod ships its own translations; the messages of issues without a custom message come out in the page's language.
+const ZOD_MESSAGES: Record<Locale, z.core.$ZodErrorMap> = { zh: z.locales.zhCN().localeError, en: z.locales.en().localeError };
+
+/** Names a field of the form the way its label does, from the schema path of an issue (`items.2.maxQuantity`). */
+export type FieldLabel = (path: string) => string | undefined;
+
+/** A problem prefixed with the field's label, in the way each language punctuates it. */
+export function labelled(label: string | undefined, message: string, locale: Locale): string {
+  if (!label) return message;
+  return locale === 'zh' ? `${label}：${message}` : `${label}: ${message}`;
+}
+
+/**
+ * Parses a form with the API's own schema, so pages and API accept exactly the same input, with zod's
+ * messages in the page's language. `withLabels` then leads each problem with the field's label rather
+ * than its JSON path.
+ *
+ * @example
+ * const parsed = parseForm(joinSchema, body, c.var.locale);
+ * if (!parsed.success) return joinPage(c, group, withLabels(parsed.issues, c.var.locale, (path) => ({ name: m.name })[path]));
+ */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown, locale: Locale): { success: true; data: z.output<S> } | { success: false; issues: FieldError[] } {
+  const parsed = schema.safeParse(body, { error: ZOD_MESSAGES[locale] });
+  if (parsed.success) return { success: true, data: parsed.data };
+  return { success: false, issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) };
+}
+
+export function withLabels(issues: FieldError[], locale: Locale, label: FieldLabel): FieldError[] {
+  return issues.map((issue) => ({ path: issue.path, message: labelled(label(issue.path), issue.message, locale) }));
+}
