@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, newOrganization } from '../helpers/accounts';
 import { callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 import { makeCooperative, makeProduct, orderBody, orderRowCounts, pickupAtShowroom, stockOf } from '../helpers/orders';
@@ -24,6 +25,23 @@ describe('Idempotency-Key on POST /orders', () => {
     expect(second.res.headers.get('idempotent-replayed')).toBe('true');
     expect(await orderRowCounts()).toEqual(countsAfterFirst);
     expect(await stockOf(product)).toBe(18);
+  });
+
+  it('Should replay a placed order even when the same request would be refused today (stock gone, pickup point suspended)', async () => {
+    const own = await makeProduct({ cooperativeId: await makeCooperative(), stock: 2 });
+    const showroom = await newOrganization('showroom', { verified: true });
+    const request = orderBody([{ productId: own, quantity: 2 }], { paymentMethod: 'pay_at_pickup', delivery: { method: 'pickup', pickupOrganizationId: showroom.id } });
+    const key = crypto.randomUUID();
+    const first = await callJson('/api/v1/orders', { method: 'POST', json: request, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    expect(await stockOf(own)).toBe(0);
+    expect((await callJson(`/api/v1/admin/organizations/${showroom.id}/suspend`, { method: 'POST', token: await adminToken() })).status).toBe(200);
+    // A fresh request is refused for the pickup point...
+    expect((await callJson('/api/v1/orders', { method: 'POST', json: request })).status).toBe(422);
+    // ...but the retry of the one that was placed gets its order back.
+    const retry = await callJson('/api/v1/orders', { method: 'POST', json: request, headers: { 'idempotency-key': key } });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
   });
 
   it('Should create one order when the same key races itself', async () => {
