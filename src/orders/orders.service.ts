@@ -4,7 +4,6 @@ import type { Db } from '../db/client';
 import { chunked, insertChunks, isConstraintError, runBatch, type Statement } from '../db/batch';
 import { cartItems, orderLines, orders, payments, products, shipmentItems, shipments, type OrderStatus, type PaymentMethod } from '../db/schema';
 import type { Actor, Bindings } from '../env';
-import { allInOrder } from '../lib/in-order';
 import { AppError, type FieldError } from '../lib/errors';
 import { DAY_MS } from '../lib/time';
 import { newId, randomToken } from '../lib/ids';
@@ -246,19 +245,13 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
   const key = options.idempotencyKey;
   const scope = idempotencyScope(options.idempotency?.operation ?? 'orders.create', actor);
   const requestHash = key ? await requestFingerprint(options.idempotency ? options.idempotency.request : input) : '';
-  const organizationId = input.organizationId ?? null;
-  const replay = replayIfPlaced(ctx, key, options.idempotency ?? { operation: 'orders.create', request: input });
-  // The reads below do not depend on one another (the buyer check either admits organizationId or throws),
-  // so they share one round trip; a replay still wins over anything they would refuse today.
-  const reads = allInOrder([
-    organizationId ? buyerOrganization(db, actor, organizationId) : Promise.resolve(null),
-    resolveDelivery(db, input.delivery, { organizationId }),
-    quoteItems(db, { items: input.items, delivery: input.delivery.method, organizationId }, { priceOverrides: options.priceOverrides, at: now }),
-  ] as const);
-  const [earlier] = await Promise.all([replay, reads.catch(() => null)]);
+  const earlier = await replayIfPlaced(ctx, key, options.idempotency ?? { operation: 'orders.create', request: input });
   if (earlier) return earlier;
-  const [buyer, delivery, quote] = await reads;
+
+  const buyer = input.organizationId ? await buyerOrganization(db, actor, input.organizationId) : null;
+  const delivery = await resolveDelivery(db, input.delivery, { organizationId: buyer?.id ?? null });
   const contact = validateContact(input.contact);
+  const quote = await quoteItems(db, { items: input.items, delivery: delivery.method, organizationId: buyer?.id ?? null }, { priceOverrides: options.priceOverrides, at: now });
   if (quote.problems.length) {
     throw unprocessable(
       quote.problems.length === 1 ? quote.problems[0]!.message : 'Some items cannot be ordered as asked',

@@ -246,7 +246,7 @@ type Measured = {
   errors: number;
   d1Queries: number | null;
   /** Read routes only: latency of one client at a time, without the queueing that saturation adds. */
-  alone?: { p50Ms: number; p99Ms: number };
+  alone?: { reqPerSec: number; p50Ms: number; p99Ms: number };
   checks?: Record<string, unknown>;
 };
 
@@ -279,7 +279,7 @@ async function measure(baseUrl: string, route: BenchRoute, request: BenchRequest
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     d1Queries: d1 === null ? null : Number(d1),
-    ...(alone ? { alone: { p50Ms: alone.latency.p50, p99Ms: alone.latency.p99 } } : {}),
+    ...(alone ? { alone: { reqPerSec: Math.round(alone.requests.average), p50Ms: alone.latency.p50, p99Ms: alone.latency.p99 } } : {}),
   };
 }
 
