@@ -6,7 +6,7 @@ import type { Actor, AppEnv } from '../env';
 import { AppError, fieldErrors, type FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
-import { arrivalFromSession } from '../payments/checkout';
+import { arrivalFromSession, SESSION_EXPAND } from '../payments/checkout';
 import { getStripe } from '../payments/stripe';
 import { subjectOf } from '../payments/subjects';
 import { defaultOrderingOrganization, orderingMemberships } from './buyer';
@@ -224,9 +224,9 @@ checkoutPages.get('/checkout/return', async (c) => {
   const sessionId = c.req.query('session_id');
   const stripe = getStripe(c.env);
   if (stripe && payment?.status === 'pending' && sessionId && sessionId === payment.stripeCheckoutSessionId) {
-    const session = await stripe.checkout.sessions.retrieve(sessionId).catch(() => null);
+    const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: SESSION_EXPAND }).catch(() => null);
     if (session?.payment_status === 'paid') {
-      await subjectOf(payment).moneyArrived({ db: c.var.db, env: c.env, stripe, now: Date.now() }, payment, arrivalFromSession(session, { from: ['pending'] }));
+      await subjectOf(payment).moneyArrived({ db: c.var.db, env: c.env, stripe, now: Date.now() }, payment, await arrivalFromSession(stripe, session, { from: ['pending'] }));
       bundle = (await loadOrder(c.var.db, orderId))!;
     }
   }

@@ -28,7 +28,7 @@ export const expireUnpaidOrders: Job = {
       if (!bundle || !payment || bundle.order.status !== 'pending_payment' || payment.status !== 'pending') continue;
       const closure = await closeCheckoutSession(stripe, payment.stripeCheckoutSessionId);
       if (closure.outcome === 'paid') {
-        const outcome = await subjectOf(payment).moneyArrived(ctx, payment, arrivalFromSession(closure.session, { from: ['pending'] }));
+        const outcome = await subjectOf(payment).moneyArrived(ctx, payment, await arrivalFromSession(stripe, closure.session, { from: ['pending'] }));
         if (outcome === 'applied') changed += 1;
       } else if (closure.outcome === 'processing') {
         // An asynchronous payment is settling: its webhook decides, not the clock.

@@ -139,6 +139,7 @@ export function toOrderView(
             checkoutUrl: payment.status === 'pending' ? payment.checkoutUrl : null,
             expiresAt: payment.expiresAt,
             paidAt: payment.paidAt,
+            paidWith: payment.stripePaymentMethodType,
           }
         : null,
     refunds: partial

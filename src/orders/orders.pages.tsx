@@ -185,7 +185,7 @@ function OrderPage({ order, organizationName, token, locale, m, notice, error }:
             <>
               <dt>{m.payment}</dt>
               <dd>
-                {label(locale, payment.method)} · <StatusBadge locale={locale} status={payment.status} />
+                {label(locale, payment.paidWith ?? payment.method)} · <StatusBadge locale={locale} status={payment.status} />
                 {order.invoiceDueAt && (order.invoiceStatus === 'open' || order.invoiceStatus === 'overdue') ? (
                   <div class="muted">
                     {fill(m.invoiceDue, { date: shanghaiDateTime(order.invoiceDueAt).slice(0, 10) })} <StatusBadge locale={locale} status={order.invoiceStatus} />

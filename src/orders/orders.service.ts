@@ -401,7 +401,7 @@ export async function cancelOrder(ctx: OrderContext, orderId: string, token?: st
     const closure = await closeCheckoutSession(stripe, payment.stripeCheckoutSessionId);
     if (closure.outcome === 'paid') {
       // It was paid a moment ago: record that instead of cancelling.
-      await subjectOf(payment).moneyArrived({ db: ctx.db, env: ctx.env, stripe, now }, payment, arrivalFromSession(closure.session, { from: ['pending'] }));
+      await subjectOf(payment).moneyArrived({ db: ctx.db, env: ctx.env, stripe, now }, payment, await arrivalFromSession(stripe, closure.session, { from: ['pending'] }));
       throw new AppError('invalid_state', 'This order has just been paid; it can no longer be cancelled');
     }
     if (closure.outcome === 'processing') throw new AppError('invalid_state', 'A payment for this order is being processed; it cannot be cancelled now');

@@ -126,7 +126,7 @@ export async function closeCheckoutSession(stripe: Stripe | null, sessionId: str
     if (!(error instanceof Stripe.errors.StripeError)) throw error;
   }
   try {
-    const session = await stripe.checkout.sessions.retrieve(sessionId);
+    const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: SESSION_EXPAND });
     if (session.payment_status === 'paid') return { outcome: 'paid', session };
     if (session.status === 'complete') return { outcome: 'processing' };
     if (session.status === 'expired') return { outcome: 'closed' };
@@ -142,13 +142,42 @@ export function paymentIntentIdOf(session: Stripe.Checkout.Session): string | nu
   return typeof intent === 'string' ? intent : (intent?.id ?? null);
 }
 
-/** Money that a paid Checkout Session brought, as recorded on our payment row. */
-export function arrivalFromSession(
+/** What a Checkout Session retrieve should expand so the method paid with comes without a second call. */
+export const SESSION_EXPAND = ['payment_intent.payment_method'];
+
+/**
+ * The method the buyer paid with (`card`, `alipay`, `wechat_pay`): the admin reconciles by it, and the
+ * refund windows differ (Alipay 90 days, WeChat Pay 180). Read from the session when its payment intent
+ * was expanded, otherwise from the payment intent; null when Stripe cannot say right now — the money is
+ * recorded all the same.
+ */
+export async function paymentMethodTypeOf(stripe: Stripe | null, session: Stripe.Checkout.Session): Promise<string | null> {
+  const intent = session.payment_intent;
+  if (intent && typeof intent === 'object' && intent.payment_method && typeof intent.payment_method === 'object') return intent.payment_method.type;
+  const id = paymentIntentIdOf(session);
+  if (!stripe || !id) return null;
+  try {
+    const retrieved = await stripe.paymentIntents.retrieve(id, { expand: ['payment_method'] });
+    return retrieved.payment_method && typeof retrieved.payment_method === 'object' ? retrieved.payment_method.type : null;
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) return null;
+    throw error;
+  }
+}
+
+/** Money that a paid Checkout Session brought, as recorded on our payment row (with the method paid with). */
+export async function arrivalFromSession(
+  stripe: Stripe | null,
   session: Stripe.Checkout.Session,
   options: { from: readonly PaymentStatus[]; lead?: Statement[]; actor?: Actor | null },
-): MoneyArrival {
+): Promise<MoneyArrival> {
+  const paymentMethodType = await paymentMethodTypeOf(stripe, session);
   return {
-    details: { stripeCheckoutSessionId: session.id, stripePaymentIntentId: paymentIntentIdOf(session) },
+    details: {
+      stripeCheckoutSessionId: session.id,
+      stripePaymentIntentId: paymentIntentIdOf(session),
+      ...(paymentMethodType ? { stripePaymentMethodType: paymentMethodType } : {}),
+    },
     from: options.from,
     lead: options.lead ?? [],
     trail: [],

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { orders, payments, refunds, stripeEvents, type PaymentStatus } from '../db/schema';
 import { AppError } from '../lib/errors';
-import { arrivalFromSession } from './checkout';
+import { arrivalFromSession, SESSION_EXPAND } from './checkout';
 import { applyStripeRefund, recordExternalStripeRefund } from './refunds';
 import { subjectOf, type PaymentContext, type PaymentRow } from './subjects';
 
@@ -96,11 +96,11 @@ const sessionPaid: Handler = async (ctx, event, lead) => {
   if (payment.status === 'cancelled' || payment.status === 'failed') {
     // We had given up on this checkout (expiry job, buyer cancel): confirm with Stripe before restoring anything.
     if (!ctx.stripe) throw new AppError('payment_provider_error', 'Stripe is not configured; cannot confirm a late payment');
-    const current = await ctx.stripe.checkout.sessions.retrieve(session.id);
+    const current = await ctx.stripe.checkout.sessions.retrieve(session.id, { expand: SESSION_EXPAND });
     if (current.payment_status !== 'paid') return recordOnly(ctx, lead, 'no_change');
-    return subjectOf(payment).moneyArrived(ctx, payment, arrivalFromSession(current, { from: LATE_OK, lead }));
+    return subjectOf(payment).moneyArrived(ctx, payment, await arrivalFromSession(ctx.stripe, current, { from: LATE_OK, lead }));
   }
-  return subjectOf(payment).moneyArrived(ctx, payment, arrivalFromSession(session, { from: LATE_OK, lead }));
+  return subjectOf(payment).moneyArrived(ctx, payment, await arrivalFromSession(ctx.stripe, session, { from: LATE_OK, lead }));
 };
 
 const sessionEnded =

@@ -201,6 +201,17 @@ export function fakeStripe() {
     },
   }));
 
+  /** Payment intents of paid sessions and the method each was paid with. */
+  const intents = new Map<string, string>();
+  on('GET', /^\/v1\/payment_intents\/([^/]+)$/, (req) => {
+    const id = req.path.split('/')[3]!;
+    const type = intents.get(id);
+    if (!type) return undefined;
+    const method = { id: `pm_test_${id}`, object: 'payment_method', type };
+    const expanded = req.params.getAll('expand[]').includes('payment_method') || req.params.getAll('expand[0]').includes('payment_method');
+    return { body: { id, object: 'payment_intent', status: 'succeeded', currency: 'cny', payment_method: expanded ? method : method.id, payment_method_types: [type] } };
+  });
+
   const fake = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.hostname !== 'api.stripe.com') return original(input, init);
@@ -238,8 +249,9 @@ export function fakeStripe() {
     loseResponses(n: number) {
       control.loseResponses = n;
     },
-    /** Marks a session as paid, as Stripe would after the buyer pays. */
-    pay(sessionId: string, paymentIntent = `pi_test_${sessionId}`) {
+    /** Marks a session as paid, as Stripe would after the buyer pays, with `method` (card, alipay, wechat_pay). */
+    pay(sessionId: string, paymentIntent = `pi_test_${sessionId}`, method = 'card') {
+      intents.set(paymentIntent, method);
       const session = sessions.get(sessionId)!;
       Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: paymentIntent });
       return session;

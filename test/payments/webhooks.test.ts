@@ -63,6 +63,29 @@ describe('POST /api/v1/webhooks/stripe', () => {
     expect(await rows(`SELECT kind FROM notifications WHERE organization_id = ? AND kind = 'shipment.released'`, coop)).not.toHaveLength(0);
   });
 
+  it('Should record the method the buyer paid with and show it on the order', async () => {
+    const { order, sessionId } = await stripeOrder(1);
+    const res = await deliver(await signedEvent('checkout.session.completed', stripe.pay(sessionId, 'pi_test_alipay', 'alipay')));
+    expect(res.body.result).toBe('applied');
+    expect(await row(`SELECT stripe_payment_method_type AS type FROM payments WHERE id = ?`, order.payment.id)).toEqual({ type: 'alipay' });
+    const lookup = stripe.requests.find((r) => r.method === 'GET' && r.path === '/v1/payment_intents/pi_test_alipay');
+    expect(lookup?.params.getAll('expand[0]').concat(lookup.params.getAll('expand[]'))).toContain('payment_method');
+    const view = await jsonOf(await withStripe(`/api/v1/orders/${order.id}?token=${order.accessToken}`));
+    expect(view.body.payment).toMatchObject({ status: 'succeeded', paidWith: 'alipay' });
+    const page = await withStripe(`/orders/${order.id}?token=${order.accessToken}`);
+    expect(await page.text()).toContain('支付宝 · ');
+  });
+
+  it('Should record the payment even when Stripe cannot say which method paid', async () => {
+    const { order, sessionId } = await stripeOrder(1);
+    const session = stripe.pay(sessionId, 'pi_test_unknown_method');
+    stripe.on('GET', /^\/v1\/payment_intents\//, () => ({ status: 404, body: { error: { type: 'invalid_request_error', message: 'No such payment_intent' } } }));
+    const res = await deliver(await signedEvent('checkout.session.completed', session));
+    expect(res.body.result).toBe('applied');
+    expect(await orderState(order.id)).toMatchObject({ status: 'paid', paymentStatus: 'succeeded' });
+    expect(await row(`SELECT stripe_payment_method_type AS type FROM payments WHERE id = ?`, order.payment.id)).toEqual({ type: null });
+  });
+
   it('Should answer 400 to a bad signature and change nothing', async () => {
     const { order, sessionId } = await stripeOrder(1);
     const event = await signedEvent('checkout.session.completed', stripe.pay(sessionId), { secret: 'whsec_someone_else' });
