@@ -20,6 +20,7 @@ import { qrSvg } from './group-buys.qr';
 import { findGroupBuyByShortCode, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
 import { createGroupBuySchema, joinSchema } from './group-buys.routes';
 import {
+  MAX_OPEN_DAYS,
   ORGANIZER_KINDS,
   createGroupBuy,
   groupBuyView,
@@ -547,8 +548,8 @@ function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['
   return { body, errors };
 }
 
-/** The create form's labels by schema path; a product's fields are named after the product. */
-async function createFormLabels(c: C, form: CreateValues): Promise<(path: string) => string | undefined> {
+/** The create form's fields by schema path: each one's label, and the product behind an item's fields. */
+async function createFormFields(c: C, form: CreateValues) {
   const m = t(c);
   const fields: Record<string, string> = {
     organizationId: m.organization,
@@ -563,13 +564,41 @@ async function createFormLabels(c: C, form: CreateValues): Promise<(path: string
   };
   const included = [form.include ?? []].flat();
   const products = new Map((await pickableProducts(c.var.db)).map((p) => [p.id, p]));
-  return (path) => {
-    const item = /^items\.(\d+)\.(\w+)$/.exec(path);
+  const productAt = (path: string) => {
+    const index = /^items\.(\d+)\./.exec(path)?.[1];
+    return index === undefined ? undefined : products.get(included[Number(index)] ?? '');
+  };
+  const label = (path: string) => {
+    const item = /^items\.\d+\.(\w+)$/.exec(path);
     if (!item) return fields[path];
-    const product = products.get(included[Number(item[1])] ?? '');
-    const field = item[2] === 'unitPriceFen' ? m.groupPriceYuan : item[2] === 'maxQuantity' ? m.cap : '';
+    const product = productAt(path);
+    const field = item[1] === 'unitPriceFen' ? m.groupPriceYuan : item[1] === 'maxQuantity' ? m.cap : '';
     return [product ? itemName(product, c.var.locale) : m.products, field].filter(Boolean).join(' · ');
   };
+  return { label, productAt };
+}
+
+/** The service's refusals, reworded in the page's language by the rule each one names. */
+async function createRefusals(c: C, form: CreateValues, errors: FieldError[]): Promise<FieldError[]> {
+  const m = t(c);
+  const { label, productAt } = await createFormFields(c, form);
+  return errors.map((error) => {
+    const path = error.path.replace(/^body\./, '');
+    const product = productAt(path);
+    const words: Record<string, string | undefined> = {
+      deadline_past: m.ruleDeadlinePast,
+      deadline_too_far: fill(m.ruleDeadlineTooFar, { n: MAX_OPEN_DAYS }),
+      capacity_below_minimum: m.ruleCapacityBelowMinimum,
+      pickup_point_invalid: m.rulePickupPointInvalid,
+      duplicate_product: m.ruleDuplicateProduct,
+      unknown_product: m.ruleUnknownProduct,
+      product_unavailable: m.ruleProductUnavailable,
+      price_above_list: product ? fill(m.rulePriceAboveList, { price: formatFen(product.unitPriceFen) }) : undefined,
+      cap_below_moq: product ? fill(m.ruleCapBelowMoq, { n: product.minOrderQuantity }) : undefined,
+    };
+    const message = error.rule ? words[error.rule] : undefined;
+    return message ? { ...error, message: labelled(label(path), message, c.var.locale) } : error;
+  });
 }
 
 groupBuyPages.post('/group-buys/new', async (c) => {
@@ -580,7 +609,7 @@ groupBuyPages.post('/group-buys/new', async (c) => {
   const { body, errors } = createRequestFromForm(form, m, c.var.locale);
   const parsed = parseForm(createGroupBuySchema, body, c.var.locale);
   if (errors.length > 0 || !parsed.success) {
-    const all = [...errors, ...(parsed.success ? [] : withLabels(parsed.issues, c.var.locale, await createFormLabels(c, form)))];
+    const all = [...errors, ...(parsed.success ? [] : withLabels(parsed.issues, c.var.locale, (await createFormFields(c, form)).label))];
     return createPage(c, form, all, 422);
   }
   const input = parsed.data;
@@ -591,7 +620,7 @@ groupBuyPages.post('/group-buys/new', async (c) => {
     const group = await createGroupBuy(c.var.db, actor, { ...input, closesAt: Date.parse(input.closesAt) }, { now: now() });
     return c.redirect(`/group-buys/${group.id}/manage`, 303);
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) return createPage(c, form, error.errors ?? error.message, 422);
+    if (error instanceof AppError && error.status < 500) return createPage(c, form, error.errors ? await createRefusals(c, form, error.errors) : error.message, 422);
     throw error;
   }
 });

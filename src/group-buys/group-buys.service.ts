@@ -53,12 +53,12 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
   }
 
   const errors: FieldError[] = [];
-  if (input.closesAt <= ctx.now) errors.push({ path: 'body.closesAt', message: 'The deadline must be in the future' });
+  if (input.closesAt <= ctx.now) errors.push({ path: 'body.closesAt', rule: 'deadline_past', message: 'The deadline must be in the future' });
   if (input.closesAt > ctx.now + MAX_OPEN_DAYS * DAY_MS) {
-    errors.push({ path: 'body.closesAt', message: `The deadline may be at most ${MAX_OPEN_DAYS} days ahead` });
+    errors.push({ path: 'body.closesAt', rule: 'deadline_too_far', message: `The deadline may be at most ${MAX_OPEN_DAYS} days ahead` });
   }
   if (input.capacity !== undefined && input.minParticipants !== undefined && input.capacity < input.minParticipants) {
-    errors.push({ path: 'body.capacity', message: 'Capacity is below the minimum number of participants: the group could never form' });
+    errors.push({ path: 'body.capacity', rule: 'capacity_below_minimum', message: 'Capacity is below the minimum number of participants: the group could never form' });
   }
   await checkPickupPoint(db, input, errors);
   const productRows = await checkItems(db, input.items, errors);
@@ -124,6 +124,7 @@ async function checkPickupPoint(db: Db, input: CreateGroupBuyInput, errors: Fiel
   if (!pickup || pickup.kind !== 'showroom' || pickup.status !== 'verified') {
     errors.push({
       path: 'body.pickupOrganizationId',
+      rule: 'pickup_point_invalid',
       message: 'The pickup point must be the organiser itself or a verified showroom',
     });
   }
@@ -137,28 +138,30 @@ async function checkItems(db: Db, items: CreateGroupBuyInput['items'], errors: F
   items.forEach((item, index) => {
     const path = `body.items.${index}`;
     if (seen.has(item.productId)) {
-      errors.push({ path: `${path}.productId`, message: `Product ${item.productId} is listed twice` });
+      errors.push({ path: `${path}.productId`, rule: 'duplicate_product', message: `Product ${item.productId} is listed twice` });
       return;
     }
     seen.add(item.productId);
     const product = byId.get(item.productId);
     if (!product) {
-      errors.push({ path: `${path}.productId`, message: `Product ${item.productId} does not exist` });
+      errors.push({ path: `${path}.productId`, rule: 'unknown_product', message: `Product ${item.productId} does not exist` });
       return;
     }
     if (product.status !== 'published') {
-      errors.push({ path: `${path}.productId`, message: `Product ${item.productId} is not on sale` });
+      errors.push({ path: `${path}.productId`, rule: 'product_unavailable', message: `Product ${item.productId} is not on sale` });
       return;
     }
     if (item.unitPriceFen !== undefined && item.unitPriceFen > product.unitPriceFen) {
       errors.push({
         path: `${path}.unitPriceFen`,
+        rule: 'price_above_list',
         message: `The group price may not exceed the list price (${product.unitPriceFen} fen)`,
       });
     }
     if (item.maxQuantity !== undefined && item.maxQuantity < product.minOrderQuantity) {
       errors.push({
         path: `${path}.maxQuantity`,
+        rule: 'cap_below_moq',
         message: `The cap is below the product's minimum order quantity (${product.minOrderQuantity})`,
       });
     }

@@ -51,7 +51,11 @@ const TITLES: Record<ErrorCode, string> = {
   internal: 'Internal error',
 };
 
-export type FieldError = { path: string; message: string };
+/**
+ * One refused field. `rule` names the rule it broke, for clients (and our own pages) that word the refusal
+ * themselves, e.g. in Chinese; `message` is the API's English wording.
+ */
+export type FieldError = { path: string; message: string; rule?: string };
 
 export class AppError extends HTTPException {
   readonly code: ErrorCode;
@@ -78,7 +82,9 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string(),
     code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), rule: z.string().optional().openapi({ description: 'The rule broken, where the service names it', example: 'deadline_too_far' }) }))
+      .optional(),
   })
   .passthrough()
   .openapi('Problem');

@@ -198,6 +198,29 @@ describe('the organiser pages', () => {
     expect(html).not.toMatch(/<li>(title|closesAt)[:：]/);
   });
 
+  it("Should word the service's refusals of the create form in Chinese, by the rule each names", async () => {
+    const res = await call('/group-buys/new', {
+      token: showroom,
+      ...form({
+        organizationId: SHOWROOM,
+        title: '十月扶贫日团购',
+        closesAt: '2099-01-01T20:00',
+        pickupOrganizationId: SHOWROOM,
+        minParticipants: '5',
+        capacity: '3',
+        include: [PRODUCTS.shiitake],
+        [`price_${PRODUCTS.shiitake}`]: '9999',
+      }),
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    const listPrice = await env.DB.prepare('SELECT unit_price_fen AS p, name_zh AS name FROM products WHERE id = ?').bind(PRODUCTS.shiitake).first<{ p: number; name: string }>();
+    expect(html).toContain('截止时间（北京时间）：截止时间最多在 60 天之后');
+    expect(html).toContain('名额上限（满员即截团）：名额上限低于最少参团人数，永远无法成团');
+    expect(html).toContain(`${listPrice!.name} · 团购价（元）：团购价不能高于原价 ¥${(listPrice!.p / 100).toFixed(2)}`);
+    expect(html).not.toMatch(/The deadline|list price|Capacity is/);
+  });
+
   it('Should send a visitor without a session to sign in, and answer 404 to a stranger', async () => {
     const group = await openGroupBuy(showroom);
     const anonymous = await call(`/group-buys/${group.id}/manage`, { redirect: 'manual' });
