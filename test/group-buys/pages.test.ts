@@ -17,6 +17,10 @@ const form = (fields: Record<string, string | string[]>) => {
   return { method: 'POST', body, redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
 };
 
+/** The create form as the showroom's manager fills it in; `fields` change or add to it. */
+const createForm = (fields: Record<string, string | string[]>) =>
+  form({ organizationId: SHOWROOM, title: '十月扶贫日团购', closesAt: '2099-01-01T20:00', pickupOrganizationId: SHOWROOM, minParticipants: '5', ...fields });
+
 describe('the join page', () => {
   it('Should show the group in Chinese with group prices, progress and time left, and in English on request', async () => {
     const group = await openGroupBuy(showroom, { minParticipants: 3 });
@@ -121,40 +125,14 @@ describe('the organiser pages', () => {
     expect(html).toContain('发起团购');
     expect(html).toContain(`value="${PRODUCTS.shiitake}"`);
 
-    const res = await call(
-      '/group-buys/new',
-      {
-        token: showroom,
-        ...form({
-          organizationId: SHOWROOM,
-          title: '十月扶贫日团购',
-          closesAt: '2099-01-01T20:00',
-          pickupOrganizationId: SHOWROOM,
-          minParticipants: '5',
-          include: [PRODUCTS.shiitake, PRODUCTS.freshShiitake],
-          [`price_${PRODUCTS.shiitake}`]: '45.5',
-          [`cap_${PRODUCTS.freshShiitake}`]: '30',
-        }),
-      },
-    );
+    const items = { include: [PRODUCTS.shiitake, PRODUCTS.freshShiitake], [`price_${PRODUCTS.shiitake}`]: '45.5', [`cap_${PRODUCTS.freshShiitake}`]: '30' };
+    const res = await call('/group-buys/new', { token: showroom, ...createForm(items) });
     // 2099 is more than 60 days away: refused with the form kept.
     expect(res.status).toBe(422);
     expect(await res.text()).toContain('十月扶贫日团购');
 
     const soon = new Date(Date.now() + 8 * 3600_000 + 5 * 24 * 3600_000).toISOString().slice(0, 16);
-    const ok = await call('/group-buys/new', {
-      token: showroom,
-      ...form({
-        organizationId: SHOWROOM,
-        title: '十月扶贫日团购',
-        closesAt: soon,
-        pickupOrganizationId: SHOWROOM,
-        minParticipants: '5',
-        include: [PRODUCTS.shiitake, PRODUCTS.freshShiitake],
-        [`price_${PRODUCTS.shiitake}`]: '45.5',
-        [`cap_${PRODUCTS.freshShiitake}`]: '30',
-      }),
-    });
+    const ok = await call('/group-buys/new', { token: showroom, ...createForm({ ...items, closesAt: soon }) });
     expect(ok.status).toBe(303);
     const manageUrl = ok.headers.get('location')!;
     expect(manageUrl).toMatch(/^\/group-buys\/gb_[0-9a-z]+\/manage$/);
@@ -179,17 +157,7 @@ describe('the organiser pages', () => {
   });
 
   it('Should name the create form\'s refused fields by their labels, in Chinese', async () => {
-    const res = await call('/group-buys/new', {
-      token: showroom,
-      ...form({
-        organizationId: SHOWROOM,
-        title: 'x',
-        closesAt: 'tomorrow',
-        pickupOrganizationId: SHOWROOM,
-        include: [PRODUCTS.shiitake],
-        [`price_${PRODUCTS.shiitake}`]: 'abc',
-      }),
-    });
+    const res = await call('/group-buys/new', { token: showroom, ...createForm({ title: 'x', closesAt: 'tomorrow', include: [PRODUCTS.shiitake], [`price_${PRODUCTS.shiitake}`]: 'abc' }) });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('团购价（元）：“abc” 不是有效的金额（元）');
@@ -199,19 +167,7 @@ describe('the organiser pages', () => {
   });
 
   it("Should word the service's refusals of the create form in Chinese, by the rule each names", async () => {
-    const res = await call('/group-buys/new', {
-      token: showroom,
-      ...form({
-        organizationId: SHOWROOM,
-        title: '十月扶贫日团购',
-        closesAt: '2099-01-01T20:00',
-        pickupOrganizationId: SHOWROOM,
-        minParticipants: '5',
-        capacity: '3',
-        include: [PRODUCTS.shiitake],
-        [`price_${PRODUCTS.shiitake}`]: '9999',
-      }),
-    });
+    const res = await call('/group-buys/new', { token: showroom, ...createForm({ capacity: '3', include: [PRODUCTS.shiitake], [`price_${PRODUCTS.shiitake}`]: '9999' }) });
     expect(res.status).toBe(422);
     const html = await res.text();
     const listPrice = await env.DB.prepare('SELECT unit_price_fen AS p, name_zh AS name FROM products WHERE id = ?').bind(PRODUCTS.shiitake).first<{ p: number; name: string }>();
