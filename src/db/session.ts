@@ -4,10 +4,10 @@ import type { AppEnv } from '../env';
 
 /**
  * D1 read replication through the Sessions API. Every request runs in one D1 session:
- * - a request that carries the bookmark of its client's last request (cookie for browsers, `x-d1-bookmark`
- *   header for API clients) reads data at least that fresh, so everyone sees their own writes;
+ * - a read that carries the bookmark of its client's last request (cookie for browsers, `x-d1-bookmark`
+ *   header for API clients) sees data at least that fresh, so everyone sees their own writes;
  * - other reads start wherever is nearest (`first-unconstrained`: a replica, when replication is enabled);
- * - writes start at the primary (`first-primary`), so the reads that precede a guarded write see the latest rows.
+ * - writes always start at the primary (`first-primary`), so the reads that precede a guarded write see the latest rows.
  * Locally (wrangler dev, tests, bench) there is one database, so a session behaves like the binding itself.
  *
  * @example
@@ -29,8 +29,9 @@ function clientBookmark(c: Context<AppEnv>): string | null {
 }
 
 export function openSession(c: Context<AppEnv>): D1DatabaseSession {
-  const constraint = clientBookmark(c) ?? (SAFE_METHODS.has(c.req.method) ? 'first-unconstrained' : 'first-primary');
-  return c.env.DB.withSession(constraint);
+  // The primary is at least as fresh as any bookmark, so a write never needs the client's.
+  if (!SAFE_METHODS.has(c.req.method)) return c.env.DB.withSession('first-primary');
+  return c.env.DB.withSession(clientBookmark(c) ?? 'first-unconstrained');
 }
 
 /**

@@ -41,6 +41,9 @@ describe('D1 sessions (read replication)', () => {
     expect(byHeader.constraints).toEqual([bookmark]);
     const byCookie = await sessionsOpenedBy(new Request('http://localhost/products', { headers: { cookie: `shanhai_d1=${bookmark}` } }));
     expect(byCookie.constraints).toEqual([bookmark]);
+    // A write goes to the primary whatever bookmark it carries: nothing is fresher.
+    const write = await sessionsOpenedBy(new Request('http://localhost/api/v1/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'x-d1-bookmark': bookmark }, body: '{}' }));
+    expect(write.constraints).toEqual(['first-primary']);
   });
 
   it('Should ignore a bookmark that is not one, instead of handing it to D1', async () => {
