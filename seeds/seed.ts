@@ -50,7 +50,8 @@ export const cooperativeOrgId = (coopId: string) => `org_coop_${coopId}`;
 export const productId = (sku: string) => `prd_${sku.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
 export const userId = (key: DemoAccount['key']) => `usr_demo_${key}`;
 
-function literal(value: unknown): string {
+/** A value as an SQLite literal, for generated SQL files (the seed, the bench's scale data set). */
+export function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
@@ -63,7 +64,7 @@ function literal(value: unknown): string {
 
 function insert(table: string, row: Record<string, unknown>): string {
   const columns = Object.keys(row);
-  const values = columns.map((c) => literal(row[c]));
+  const values = columns.map((c) => sqlLiteral(row[c]));
   return `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${values.join(', ')}) ON CONFLICT DO NOTHING;`;
 }
 

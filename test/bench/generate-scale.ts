@@ -21,8 +21,9 @@ import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { searchTokens } from '../../src/catalog/search';
 import { cooperatives as seededCooperatives, counties, districts, products as seededProducts, categories, type Category } from '../../seeds/data';
-import { cooperativeOrgId, productId as seededProductId } from '../../seeds/seed';
+import { cooperativeOrgId, productId as seededProductId, sqlLiteral } from '../../seeds/seed';
 import { ledgerSalesDaily, type LedgerLine, type LedgerPayment, type LedgerRefund } from '../helpers/impact-ledger';
+import { rng } from '../helpers/rng';
 
 export type ScaleOptions = {
   products?: number;
@@ -38,30 +39,6 @@ export type ScaleOptions = {
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
-
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /** Collects rows per table (and column list) and emits multi-row INSERTs. */
 class SqlBatcher {
   private pending = new Map<string, { table: string; columns: string[]; rows: string[] }>();
@@ -74,7 +51,7 @@ class SqlBatcher {
     const columns = Object.keys(values);
     const key = `${table}(${columns.join(',')})`;
     const entry = this.pending.get(key) ?? { table, columns, rows: [] };
-    entry.rows.push(`(${columns.map((c) => literal(values[c])).join(',')})`);
+    entry.rows.push(`(${columns.map((c) => sqlLiteral(values[c])).join(',')})`);
     this.pending.set(key, entry);
     if (entry.rows.length >= this.rowsPerStatement) this.flush();
   }

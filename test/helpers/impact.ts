@@ -7,6 +7,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { env } from 'cloudflare:workers';
+import { rng } from './rng';
 import { createDb, type Db } from '../../src/db/client';
 import { runBatch, type Statement } from '../../src/db/batch';
 import {
@@ -44,24 +45,6 @@ export async function catalogProducts(db: Db): Promise<CatalogProduct[]> {
 export async function districtOfCounty(db: Db): Promise<Map<string, string | null>> {
   const rows = await db.all<{ id: string; districtId: string | null }>(sql`SELECT id, district_id AS districtId FROM counties`);
   return new Map(rows.map((r) => [r.id, r.districtId]));
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
 }
 
 let serial = 0;

@@ -10,6 +10,7 @@ import { DAY_MS, startOfShanghaiDay } from '../../src/lib/time';
 import { coops } from '../helpers/cooperatives';
 import { createFormedGroupBuy, createOrder, createRefund, type OrderPart } from '../helpers/fulfilment';
 import { call, callJson, demoToken } from '../helpers/http';
+import { rng } from '../helpers/rng';
 import { seedDatabase } from '../helpers/seed';
 
 /**
@@ -23,15 +24,6 @@ const APRIL = startOfShanghaiDay('2026-04-01');
 const SHOWROOM = 'org_lijiang_showroom_yangpu';
 const FEE_BP = 150;
 const COMMISSION_BP = 300;
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let admin: string;
 let staffA: string;
@@ -51,7 +43,7 @@ beforeAll(async () => {
   const byCoop = new Map<string, string[]>();
   for (const r of rows) byCoop.set(r.coop, [...(byCoop.get(r.coop) ?? []), r.id]);
   const coopIds = [...byCoop.keys()];
-  const rand = prng(20260301);
+  const rand = rng(20260301).next;
   const pick = <T,>(list: T[]) => list[Math.floor(rand() * list.length)]!;
   const inMarch = () => MARCH + Math.floor(rand() * (APRIL - MARCH - 1));
 
