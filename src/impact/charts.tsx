@@ -5,6 +5,9 @@
  * Bars put the label above the bar, so the chart stays legible in a 360 px wide phone screen.
  */
 import type { Locale } from '../lib/i18n';
+import { ChartFrame, type ChartText } from '../views/chart-frame';
+
+export type { ChartText };
 
 const WIDTH = 360;
 
@@ -25,23 +28,12 @@ export function formatCompactFen(fen: number, locale: Locale): string {
 
 export type BarDatum = { label: string; value: number; valueLabel: string };
 
-export type ChartText = { id: string; title: string; description: string };
-
 export function BarChart({ id, title, description, bars }: ChartText & { bars: BarDatum[] }) {
   const rowHeight = 40;
   const height = Math.max(rowHeight, bars.length * rowHeight);
   const max = Math.max(1, ...bars.map((b) => b.value));
   return (
-    <svg
-      class="chart bar-chart"
-      viewBox={`0 0 ${WIDTH} ${height}`}
-      width="100%"
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartFrame id={id} title={title} description={description} kind="bar-chart" width={WIDTH} height={height}>
       {bars.map((bar, i) => {
         const y = i * rowHeight;
         const width = bar.value > 0 ? Math.max(2, (bar.value / max) * WIDTH) : 0;
@@ -58,7 +50,7 @@ export function BarChart({ id, title, description, bars }: ChartText & { bars: B
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }
 
@@ -79,16 +71,7 @@ export function LineChart({ id, title, description, points, locale }: ChartText 
   const ticks = [min, min + (max - min) / 2, max];
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   return (
-    <svg
-      class="chart line-chart"
-      viewBox={`0 0 ${WIDTH} ${height}`}
-      width="100%"
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartFrame id={id} title={title} description={description} kind="line-chart" width={WIDTH} height={height}>
       {ticks.map((tick) => (
         <g class="tick" aria-hidden="true">
           <line x1={left} x2={WIDTH - right} y1={y(tick).toFixed(1)} y2={y(tick).toFixed(1)} stroke="#d9e2dc" />
@@ -115,6 +98,6 @@ export function LineChart({ id, title, description, points, locale }: ChartText 
           ) : null}
         </g>
       ))}
-    </svg>
+    </ChartFrame>
   );
 }

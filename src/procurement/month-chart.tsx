@@ -1,4 +1,5 @@
 import { formatFen } from '../lib/money';
+import { ChartFrame } from '../views/chart-frame';
 
 /**
  * Twelve monthly columns as server-rendered SVG: no script, `role="img"` with a title and a description,
@@ -16,9 +17,7 @@ export function MonthColumns({ id, title, description, months }: { id: string; t
   const slot = width / Math.max(1, months.length);
   const max = Math.max(1, ...months.map((m) => m.spentFen));
   return (
-    <svg class="chart month-chart" viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`} xmlns="http://www.w3.org/2000/svg">
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartFrame id={id} title={title} description={description} kind="month-chart" width={width} height={height}>
       <line x1="0" x2={width} y1={top + plot} y2={top + plot} stroke="#d9e2dc" aria-hidden="true" />
       {months.map((m, i) => {
         const h = m.spentFen > 0 ? Math.max(2, (m.spentFen / max) * plot) : 0;
@@ -33,6 +32,6 @@ export function MonthColumns({ id, title, description, months }: { id: string; t
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }
