@@ -10,6 +10,7 @@ import { ErrorNotice, formFields, formInput, pageErrorHandler, pageStatus, parse
 import { countyOptions } from './places';
 import { isBuyerKind, requireAdmin } from './policy';
 import * as verification from './verification.service';
+import { NextPage } from '../views/next-page';
 
 /** /admin/organizations: the platform admin verifies and suspends organisations and sets invoice terms. */
 
@@ -130,11 +131,7 @@ async function renderAdminOrganizations(c: Context<AppEnv>, error?: AppError) {
           </tbody>
         </table>
       </div>
-      {page.nextCursor ? (
-        <p class="pager">
-          <a href={`${filterHref(status)}${status ? '&' : '?'}cursor=${encodeURIComponent(page.nextCursor)}`}>{m.nextPage}</a>
-        </p>
-      ) : null}
+      <NextPage href={page.nextCursor ? `${filterHref(status)}${status ? '&' : '?'}cursor=${encodeURIComponent(page.nextCursor)}` : null}>{m.nextPage}</NextPage>
     </div>,
     error ? pageStatus(error) : 200,
   );

@@ -28,6 +28,7 @@ import {
   withCoop,
   type PortalContext,
 } from './portal';
+import { NextPage } from '../views/next-page';
 
 const t = messages({
   zh: {
@@ -548,11 +549,7 @@ cooperativePages.get(
           </a>
         </p>
         <ProductTable ctx={r.ctx} items={list.items} />
-        {list.nextCursor ? (
-          <p class="pager">
-            <a href={withCoop(`/portal/products?cursor=${list.nextCursor}`, r.ctx.coop)}>→</a>
-          </p>
-        ) : null}
+        <NextPage href={list.nextCursor ? withCoop(`/portal/products?cursor=${list.nextCursor}`, r.ctx.coop) : null}>→</NextPage>
       </PortalPage>,
     );
   }),

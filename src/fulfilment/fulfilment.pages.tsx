@@ -23,6 +23,7 @@ import { Layout } from '../views/layout';
 import { instantSchema } from './period';
 import { shipBodySchema } from './shipments.routes';
 import * as service from './shipments.service';
+import { NextPage } from '../views/next-page';
 
 const t = messages({
   zh: {
@@ -198,11 +199,7 @@ async function renderList(c: Context<AppEnv>, ctx: PortalContext, options: { err
         ))}
       </datalist>
       {list.items.length === 0 ? <p class="muted">{m.none}</p> : list.items.map((s) => <ShipmentCard s={s} ctx={ctx} pickups={pickups} />)}
-      {list.nextCursor ? (
-        <p class="pager">
-          <a href={`${nextUrl.pathname}${nextUrl.search}`}>{m.next} →</a>
-        </p>
-      ) : null}
+      <NextPage href={list.nextCursor ? `${nextUrl.pathname}${nextUrl.search}` : null}>{m.next} →</NextPage>
     </PortalPage>,
     (options.status ?? 200) as 200,
   );

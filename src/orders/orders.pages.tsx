@@ -9,6 +9,7 @@ import { fill, label, shanghaiDateTime, t, type OrderStrings } from './orders.i1
 import type { OrderView } from './orders.schemas';
 import { cancelOrder, checkoutUrlFor, getOrder, listOrders, type OrderContext } from './orders.service';
 import { currentPath, MessagePage, Money, Notice, StatusBadge } from './views';
+import { NextPage } from '../views/next-page';
 
 /** The order status page (guests reach it through their unguessable link) and "my orders". */
 export const orderPages = new Hono<AppEnv>();
@@ -71,11 +72,7 @@ orderPages.get('/orders', async (c) => {
           </table>
         </div>
       )}
-      {page.nextCursor ? (
-        <p class="pager">
-          <a href={`/orders?cursor=${page.nextCursor}`}>{m.more}</a>
-        </p>
-      ) : null}
+      <NextPage href={page.nextCursor ? `/orders?cursor=${page.nextCursor}` : null}>{m.more}</NextPage>
     </Layout>,
   );
 });

@@ -16,6 +16,7 @@ import { listInvoices, requestFapiao } from './invoices.service';
 import { Money, OrgPage, orgPage, shanghaiDate, stringFields } from './pages.support';
 import { t } from './procurement.i18n';
 import { fapiaoRequestSchema } from './procurement.schemas';
+import { NextPage } from '../views/next-page';
 
 /** The organisation's invoices (to pay, overdue, paid), the printable pro-forma invoice of an order and its fapiao request. */
 export const invoicePages = new Hono<AppEnv>();
@@ -92,11 +93,7 @@ invoicePages.get('/procurement/invoices', (c) =>
             </table>
           </div>
         )}
-        {page.nextCursor ? (
-          <p class="pager">
-            <a href={`/procurement/invoices?${q}${status ? `&status=${status}` : ''}&cursor=${page.nextCursor}`}>{m.more}</a>
-          </p>
-        ) : null}
+        <NextPage href={page.nextCursor ? `/procurement/invoices?${q}${status ? `&status=${status}` : ''}&cursor=${page.nextCursor}` : null}>{m.more}</NextPage>
       </OrgPage>,
     );
   }),

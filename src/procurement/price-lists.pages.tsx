@@ -11,6 +11,7 @@ import { shanghaiDate, stringFields } from './pages.support';
 import { buyerOrganizations, createPriceListEntry, deletePriceListEntry, listPriceListEntries, updatePriceListEntry } from './price-lists.service';
 import { t } from './procurement.i18n';
 import { createPriceListEntrySchema, updatePriceListEntrySchema } from './procurement.schemas';
+import { NextPage } from '../views/next-page';
 
 /** Admin: negotiated prices per buyer organisation and product (create, change, remove; all audited). */
 export const priceListPages = new Hono<AppEnv>();
@@ -127,11 +128,7 @@ async function renderPriceLists(c: Context<AppEnv>, notice?: { kind: 'notice' | 
           </div>
         </section>
       ))}
-      {page.nextCursor ? (
-        <p class="pager">
-          <a href={`/admin/price-lists?${organizationId ? `organizationId=${encodeURIComponent(organizationId)}&` : ''}cursor=${page.nextCursor}`}>{m.more}</a>
-        </p>
-      ) : null}
+      <NextPage href={page.nextCursor ? `/admin/price-lists?${organizationId ? `organizationId=${encodeURIComponent(organizationId)}&` : ''}cursor=${page.nextCursor}` : null}>{m.more}</NextPage>
     </section>,
     status,
   );

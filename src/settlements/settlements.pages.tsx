@@ -23,6 +23,7 @@ import { Layout } from '../views/layout';
 import { instantSchema } from '../fulfilment/period';
 import * as settingsService from './settings.service';
 import * as service from './settlements.service';
+import { NextPage } from '../views/next-page';
 
 const t = messages({
   zh: {
@@ -247,11 +248,7 @@ async function renderAdmin(c: Context<AppEnv>, options: { flash?: string | null;
         </form>
       </section>
       <StatementTable rows={list.items} locale={locale} href={(s) => `/admin/settlements/${s.id}`} admin />
-      {list.nextCursor ? (
-        <p class="pager">
-          <a href={`/admin/settlements?cursor=${list.nextCursor}`}>→</a>
-        </p>
-      ) : null}
+      <NextPage href={list.nextCursor ? `/admin/settlements?cursor=${list.nextCursor}` : null}>→</NextPage>
     </Layout>,
     (options.status ?? 200) as 200,
   );
