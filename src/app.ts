@@ -1,4 +1,3 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
@@ -14,6 +13,7 @@ import { openSession, rememberBookmark } from './db/session';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
+import { ApiDocsPage } from './views/api-docs';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives/cooperatives.api';
 import { photoPages } from './cooperatives/photos.pages';
@@ -69,7 +69,7 @@ export function createApp() {
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net'],
+        scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'", 'https://checkout.stripe.com'],
@@ -114,7 +114,7 @@ export function createApp() {
     },
     servers: [{ url: '/' }],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Shanhai API' }));
+  app.get('/docs', (c) => c.html(`<!doctype html>${ApiDocsPage({ specUrl: '/openapi.json' })}`));
 
   app.route('/api/v1', accountsApi);
   app.route('/', accountsPages);
