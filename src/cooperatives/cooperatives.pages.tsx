@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { categories } from '../../seeds/data';
+import { categories } from '../lib/categories';
 import { requireCooperativeStaff } from '../accounts/policy';
 import type { AppEnv } from '../env';
 import { AppError, type FieldError } from '../lib/errors';

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
-import { categories } from '../../seeds/data';
+import { categories } from '../lib/categories';
 import { searchTokens } from '../catalog/search';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';

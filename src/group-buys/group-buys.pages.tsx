@@ -7,7 +7,7 @@ import { randomToken } from '../lib/ids';
 import { localized } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { stripeConfigured } from '../payments/stripe';
-import { categories } from '../catalog/categories';
+import { categories } from '../lib/categories';
 import { Layout } from '../views/layout';
 import { closeGroupBuy } from './group-buys.close';
 import { fill, gbText, type GbText } from './group-buys.i18n';

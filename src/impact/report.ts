@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { categories } from '../../seeds/data';
+import { categories } from '../lib/categories';
 import type { Db } from '../db/client';
 import type { ProductCategory } from '../db/schema';
 import { AppError } from '../lib/errors';
