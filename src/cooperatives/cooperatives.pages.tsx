@@ -27,7 +27,7 @@ import {
   signInRedirect,
   withCoop,
   type PortalContext,
-} from './portal';
+} from '../views/portal';
 import { NextPage } from '../views/next-page';
 
 const t = messages({

@@ -5,7 +5,7 @@ import { notifications, orders, payments, products, shipments, type OrderStatus,
 import { fulfilOrderStatement } from '../fulfilment/shipments.service';
 import { salesRollupStatements } from '../impact/rollup';
 import { newId } from '../lib/ids';
-import { transition, transitionOrKeep } from './guards';
+import { transition, transitionOrKeep } from '../db/guards';
 import type { OrderBundle } from './order-read';
 
 /**

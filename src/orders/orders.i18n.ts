@@ -186,10 +186,7 @@ export const t = messages({
 
 export type OrderStrings = ReturnType<typeof t>;
 
-/** `{name}` placeholders filled in. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
-}
+export { fill } from '../lib/i18n';
 
 const LABELS = {
   zh: {
@@ -243,7 +240,5 @@ export function label(locale: Locale, value: string): string {
   return (LABELS[locale] as Record<string, string>)[value] ?? value;
 }
 
-/** A Shanghai-time date and time for pages. */
-export function shanghaiDateTime(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** A Shanghai-time date and time for pages (kept here for the order pages that import it from this file). */
+export { shanghaiDateTime } from '../lib/time';

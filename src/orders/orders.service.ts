@@ -28,7 +28,7 @@ import { CREDIT_GUARD, creditGuardStatement, creditProblem } from '../procuremen
 import type { ApprovalView } from '../procurement/procurement.schemas';
 import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization, type InvoiceTermsProblem } from './buyer';
 import { resolveDelivery, validateContact, type ResolvedDelivery } from './delivery';
-import { guardFailure } from './guards';
+import { guardFailure } from '../db/guards';
 import { orderCancelledStatements, reserveStockStatements, shipmentNotice } from './lifecycle';
 import { loadOrder, orderPageUrl, toOrderView, type OrderBundle } from './order-read';
 import type { CreateOrderInput, OrderSummary, OrderView } from './orders.schemas';

@@ -3,7 +3,7 @@ import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { orders, payments, shipments } from '../db/schema';
 import { salesRollupStatements } from '../impact/rollup';
 import { AppError } from '../lib/errors';
-import { guardFailure, retryOnGuardFailure, transition } from '../orders/guards';
+import { guardFailure, retryOnGuardFailure, transition } from '../db/guards';
 import { orderCancelledStatements, orderPaidStatements, orderRevivedStatements, releaseStockStatements, shipmentNotice } from '../orders/lifecycle';
 import { loadOrder, type OrderBundle } from '../orders/order-read';
 import { refundPayment } from './refunds';

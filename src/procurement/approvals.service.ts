@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { orderingMemberships } from '../orders/buyer';
-import { guardFailure, transition } from '../orders/guards';
+import { guardFailure, transition } from '../db/guards';
 import { placeOrder } from '../orders/orders.service';
 import type { OrderView } from '../orders/orders.schemas';
 import { approvalsQuery, findApproval, toApprovalView } from './approvals.store';

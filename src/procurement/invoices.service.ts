@@ -10,7 +10,7 @@ import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { guardFailure } from '../orders/guards';
+import { guardFailure } from '../db/guards';
 import type { InvoiceView } from './procurement.schemas';
 
 /**

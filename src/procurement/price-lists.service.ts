@@ -9,7 +9,7 @@ import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { guardFailure } from '../orders/guards';
+import { guardFailure } from '../db/guards';
 import type { PriceOverride, PriceOverrideLookup } from '../orders/quote';
 import { applicableNegotiatedPrice } from '../pricing/pricing';
 import type { CreatePriceListEntryInput, PriceListEntryView, UpdatePriceListEntryInput } from './procurement.schemas';

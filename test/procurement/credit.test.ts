@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { runBatch } from '../../src/db/batch';
 import { orders } from '../../src/db/schema';
-import { guardFailure } from '../../src/orders/guards';
+import { guardFailure } from '../../src/db/guards';
 import { CREDIT_GUARD, creditGuardStatement } from '../../src/procurement/credit';
 import { callJson } from '../helpers/http';
 import { CANTEEN, makeCooperative, makeProduct, orderRowCounts, row, stockOf } from '../helpers/orders';
