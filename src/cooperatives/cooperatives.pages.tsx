@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { categories } from '../lib/categories';
-import { requireCooperativeStaff } from '../accounts/policy';
+import { requireCooperativeStaff } from '../accounts';
 import type { AppEnv } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
 import { parseForm, withLabels } from '../lib/form-errors';

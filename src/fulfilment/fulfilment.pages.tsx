@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { requireCooperativeStaff } from '../accounts/policy';
+import { requireCooperativeStaff } from '../accounts';
 import {
   CoopChooser,
   currentPath,

@@ -6,7 +6,7 @@ import { labelled, parseForm, withLabels } from '../lib/form-errors';
 import { randomToken } from '../lib/ids';
 import { localized } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
-import { stripeConfigured } from '../payments/stripe';
+import { stripeConfigured } from '../payments';
 import { categories } from '../lib/categories';
 import { Layout } from '../views/layout';
 import { closeGroupBuy } from './group-buys.close';

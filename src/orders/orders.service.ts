@@ -18,14 +18,15 @@ import {
   type IdempotencyRecord,
   type IdempotentResult,
 } from '../lib/idempotency';
-import { membershipOf } from '../accounts/policy';
-import { getStripe } from '../payments/stripe';
-import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession, ensureCheckoutSession } from '../payments/checkout';
-import { subjectOf } from '../payments/subjects';
-import { exceedsPurchaserLimit } from '../accounts/policy';
-import { approvalRequestStatements, findApproval } from '../procurement/approvals.store';
-import { CREDIT_GUARD, creditGuardStatement, creditProblem } from '../procurement/credit';
-import type { ApprovalView } from '../procurement/procurement.schemas';
+import { membershipOf } from '../accounts';
+import { getStripe } from '../payments';
+import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession } from '../payments';
+import { ensureCheckoutSession } from './order-checkout';
+import { subjectOf } from '../payments';
+import { exceedsPurchaserLimit } from '../accounts';
+import { approvalRequestStatements, findApproval } from './approvals.store';
+import { CREDIT_GUARD, creditGuardStatement, creditProblem } from './credit';
+import type { ApprovalView } from './approvals.schemas';
 import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization, type InvoiceTermsProblem } from './buyer';
 import { resolveDelivery, validateContact, type ResolvedDelivery } from './delivery';
 import { guardFailure } from '../db/guards';
@@ -33,7 +34,7 @@ import { orderCancelledStatements, reserveStockStatements, shipmentNotice } from
 import { loadOrder, orderPageUrl, toOrderView, type OrderBundle } from './order-read';
 import type { CreateOrderInput, OrderSummary, OrderView } from './orders.schemas';
 import { requireOrderAccess, requireOrderActor } from './policy';
-import { quoteItems, type PriceOverrideLookup, type Quote } from './quote';
+import { quoteItems, type PriceOverrideLookup, type Quote } from '../pricing';
 
 /** Placing, reading, listing and cancelling orders. API handlers and pages both call these. */
 

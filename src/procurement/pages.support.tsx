@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { isBuyerKind } from '../accounts/policy';
-import { renderPage } from '../accounts/pages.support';
+import { isBuyerKind } from '../accounts';
+import { renderPage } from '../accounts';
 import type { AppEnv, Membership } from '../env';
 import { AppError } from '../lib/errors';
 import { formatFen } from '../lib/money';

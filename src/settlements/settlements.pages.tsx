@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { requireAdmin, requireCooperativeStaff } from '../accounts/policy';
+import { requireAdmin, requireCooperativeStaff } from '../accounts';
 import {
   CoopChooser,
   currentPath,

@@ -4,7 +4,7 @@ import { createDb } from '../../src/db/client';
 import { runBatch } from '../../src/db/batch';
 import { orders } from '../../src/db/schema';
 import { guardFailure } from '../../src/db/guards';
-import { CREDIT_GUARD, creditGuardStatement } from '../../src/procurement/credit';
+import { CREDIT_GUARD, creditGuardStatement } from '../../src/orders/credit';
 import { callJson } from '../helpers/http';
 import { CANTEEN, makeCooperative, makeProduct, orderRowCounts, row, stockOf } from '../helpers/orders';
 import { canteenTokens, placeCanteenOrder, setCreditTerms } from '../helpers/procurement';
