@@ -1,10 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import Stripe from 'stripe';
-import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
-import { payments, type PaymentStatus } from '../db/schema';
+import type { PaymentStatus } from '../db/schema';
 import type { Actor } from '../env';
-import { AppError } from '../lib/errors';
 import type { MoneyArrival } from './subjects';
 
 /** Stripe Checkout mechanics shared by every payment subject (an order's Session is built in orders/order-checkout.ts). */

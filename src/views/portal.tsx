@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors';
 import { messages, type Locale } from '../lib/i18n';
 import { shanghaiDateTime } from '../lib/time';
 import { Layout } from './layout';
+import { currentPath as pathOf } from './kit';
 
 /** Shared pieces of the cooperative portal pages: who is acting for which cooperative, nav, notices. */
 export const portalText = messages({
@@ -46,8 +47,7 @@ export const portalText = messages({
 
 /** The current path and query, for the language switch and sign-in return. */
 export function currentPath(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url);
-  return `${url.pathname}${url.search}`;
+  return pathOf(c.req.url);
 }
 
 /** Sends a guest to sign in and back here afterwards. */
