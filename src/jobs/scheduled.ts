@@ -4,11 +4,12 @@ import { assumeReceiptJob } from '../fulfilment/jobs';
 import { expireUnpaidOrders } from '../orders/expiry.job';
 import { groupBuyJobs } from '../group-buys/group-buys.jobs';
 import { markOverdueInvoices } from '../procurement/invoices.service';
+import { placeStandingOrders } from '../procurement/standing-orders.job';
 
 /** A scheduled job: idempotent and safe to run twice or concurrently. Returns how many rows it changed. */
 export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
 
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, ...groupBuyJobs];
+export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, placeStandingOrders, ...groupBuyJobs];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   const db = createDb(env.DB);

@@ -66,14 +66,18 @@ function alreadyDecided(error: unknown): boolean {
   return guardFailure(error) === 'purchase_approvals.status';
 }
 
+/** A person as an actor, while they still buy (owner or purchaser) for the organisation; null when they no longer do. */
+export async function buyingActor(db: Db, userId: string, organizationId: string): Promise<Actor | null> {
+  const person = await db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(eq(user.id, userId)).get();
+  if (!person) return null;
+  const actor: Actor = { userId, email: person.email, name: person.name, isAdmin: false, sessionId: '', memberships: await loadMemberships(db, person.id) };
+  return orderingMemberships(actor).some((m) => m.organizationId === organizationId) ? actor : null;
+}
+
 /** The purchaser who asked, as an actor, while they still buy for the organisation. */
 async function requesterActor(db: Db, approval: ApprovalView): Promise<Actor> {
-  const person = await db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(eq(user.id, approval.requestedBy.userId)).get();
-  const memberships = person ? await loadMemberships(db, person.id) : [];
-  const actor: Actor = { userId: approval.requestedBy.userId, email: person?.email ?? '', name: person?.name ?? '', isAdmin: false, sessionId: '', memberships };
-  if (!person || !orderingMemberships(actor).some((m) => m.organizationId === approval.organizationId)) {
-    throw new AppError('invalid_state', 'The person who asked no longer buys for this organisation; reject the request instead');
-  }
+  const actor = await buyingActor(db, approval.requestedBy.userId, approval.organizationId);
+  if (!actor) throw new AppError('invalid_state', 'The person who asked no longer buys for this organisation; reject the request instead');
   return actor;
 }
 
