@@ -521,3 +521,10 @@ export async function dismissOccurrence(ctx: StandingContext, actor: Actor, orga
   }
   return toOccurrenceView({ ...occurrence, status: 'dismissed', updatedAt: now });
 }
+
+/** Product ids of the SKUs a page form names (unknown SKUs are absent). */
+export async function productIdsBySku(db: Db, skus: string[]): Promise<Map<string, string>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.select({ id: products.id, sku: products.sku }).from(products).where(inArray(products.sku, skus));
+  return new Map(rows.map((r) => [r.sku, r.id]));
+}
