@@ -14,6 +14,7 @@ import { guardFailure, transition } from '../orders/guards';
 import { placeOrder } from '../orders/orders.service';
 import type { OrderView } from '../orders/orders.schemas';
 import { approvalsQuery, findApproval, toApprovalView } from './approvals.store';
+import { occurrenceDecidedStatement } from './standing-occurrences.store';
 import type { ApprovalView } from './procurement.schemas';
 
 /**
@@ -119,6 +120,7 @@ export async function approvePurchase(ctx: ApprovalContext, owner: Actor, organi
             at: now,
           }),
           decisionNotice(ctx.db, approval, 'approved', now),
+          occurrenceDecidedStatement(ctx.db, approval.id, { orderId }, now),
         ],
       },
     });
@@ -151,6 +153,7 @@ export async function rejectPurchase(ctx: ApprovalContext, owner: Actor, organiz
         at: now,
       }),
       decisionNotice(ctx.db, approval, 'rejected', now),
+      occurrenceDecidedStatement(ctx.db, approval.id, 'rejected', now),
     ]);
   } catch (error) {
     if (alreadyDecided(error)) throw new AppError('invalid_state', 'This request was decided meanwhile');

@@ -99,7 +99,6 @@ async function renderDetail(c: Context<AppEnv>, org: Membership, id: string, not
       </section>
       <h2>{m.upcoming}</h2>
       <UpcomingDays m={m} locale={c.var.locale} s={s} org={org} base={base} />
-      <h2>{m.history}</h2>
       <HandledDays m={m} s={s} org={org} base={base} />
     </OrgPage>,
     status,

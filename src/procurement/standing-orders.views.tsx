@@ -16,13 +16,16 @@ export function scheduleText(m: StandingStrings, locale: Locale, s: StandingOrde
     : m.everyMonth.replace('{day}', String(s.monthDay));
 }
 
+/** The site's buttons are about 43 px tall; these are the page's main taps, so they get the full 44 px. */
+const TAP = 'min-height:44px';
+
 /** A POST button carrying the organisation (and a day): every action works without JavaScript. */
 function ActionButton({ org, action, label, day, danger }: { org: Membership; action: string; label: string; day?: string; danger?: boolean }) {
   return (
     <form method="post" action={action}>
       <input type="hidden" name="org" value={org.organizationId} />
       {day ? <input type="hidden" name="date" value={day} /> : null}
-      <button type="submit" class={danger ? 'danger' : 'secondary'}>
+      <button type="submit" class={danger ? 'danger' : 'secondary'} style={TAP}>
         {label}
       </button>
     </form>
@@ -82,6 +85,8 @@ function OccurrenceActions({ m, o, org, base }: { m: StandingStrings; o: Occurre
 export function HandledDays({ m, s, org, base }: { m: StandingStrings; s: StandingOrderView; org: Membership; base: string }) {
   if (s.occurrences.length === 0) return null;
   return (
+    <>
+    <h2>{m.history}</h2>
     <ul class="stack" aria-label={m.history}>
       {s.occurrences.map((o) => (
         <li class="card stack" data-date={o.date} data-status={o.status}>
@@ -109,6 +114,7 @@ export function HandledDays({ m, s, org, base }: { m: StandingStrings; s: Standi
         </li>
       ))}
     </ul>
+    </>
   );
 }
 
@@ -246,7 +252,9 @@ export function StandingForm(props: { m: StandingStrings; locale: Locale; org: M
           <input id="contactPhone" name="contactPhone" type="tel" required maxlength={32} value={value(values, 'contactPhone')} />
         </div>
       </div>
-      <button type="submit">{m.save}</button>
+      <button type="submit" style={TAP}>
+        {m.save}
+      </button>
     </form>
   );
 }

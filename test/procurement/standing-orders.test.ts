@@ -245,6 +245,19 @@ describe('the standing-order job', () => {
     const approved = await callJson(`/api/v1/organizations/${CANTEEN}/approvals/${waiting!.approvalId}/approve`, { method: 'POST', token: tokens.owner });
     expect(approved.status).toBe(200);
     expect(await stockOf(ham)).toBe(97);
+    expect(await occurrenceOf(standing.id, today())).toMatchObject({ status: 'placed', orderId: approved.body.order.id });
+  });
+
+  it('Should dismiss the day when the owner rejects its approval', async () => {
+    const ham = await product(900_000, 100);
+    const standing = await createStanding(tokens.purchaser, [{ productId: ham, quantity: 3 }]);
+    await runStandingJob();
+    const waiting = await occurrenceOf(standing.id, today());
+    const rejected = await callJson(`/api/v1/organizations/${CANTEEN}/approvals/${waiting!.approvalId}/reject`, { method: 'POST', token: tokens.owner, json: { reason: '本周不需要' } });
+    expect(rejected.status).toBe(200);
+    expect(await occurrenceOf(standing.id, today())).toMatchObject({ status: 'dismissed', orderId: null });
+    await runStandingJob();
+    expect(await stockOf(ham)).toBe(100);
   });
 
   it('Should let the buyer dismiss a failed day: it is not placed, and cannot be retried', async () => {
