@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
 import {
+  notifications,
   products,
   standingOrderLines,
   standingOrderOccurrences,
@@ -357,16 +358,34 @@ function placedStatement(db: Db, row: StandingRow, day: string, outcome: { statu
     });
 }
 
-/** A failed day: new, or a failed one failing again (its reason refreshed); never over a placed or skipped day. */
+/**
+ * A failed day: new (then its owner is told, once — the notice goes only with the row this call
+ * inserted), or a failed one failing again on a retry (its reason refreshed); never over a placed or
+ * skipped day.
+ */
 async function recordFailure(db: Db, row: StandingRow, day: string, rule: OccurrenceFailureRule, detail: string, now: number): Promise<void> {
-  await db
+  const inserted = await db
     .insert(standingOrderOccurrences)
     .values({ id: newId('soc'), standingOrderId: row.id, occurrenceDate: day, status: 'failed', failureRule: rule, failureDetail: detail, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [standingOrderOccurrences.standingOrderId, standingOrderOccurrences.occurrenceDate],
-      set: { failureRule: rule, failureDetail: detail, updatedAt: now },
-      setWhere: eq(standingOrderOccurrences.status, 'failed'),
+    .onConflictDoNothing()
+    .returning({ id: standingOrderOccurrences.id });
+  if (inserted.length) {
+    await db.insert(notifications).values({
+      id: newId('ntf'),
+      userId: row.createdByUserId,
+      organizationId: row.organizationId,
+      kind: 'standing_order.failed',
+      titleZh: `定期供货「${row.title}」${day} 未能下单，等你处理`,
+      titleEn: `Standing order "${row.title}" could not be placed on ${day}; it waits for you`,
+      payload: { standingOrderId: row.id, date: day, rule },
+      createdAt: now,
     });
+    return;
+  }
+  await db
+    .update(standingOrderOccurrences)
+    .set({ failureRule: rule, failureDetail: detail, updatedAt: now })
+    .where(and(eq(standingOrderOccurrences.standingOrderId, row.id), eq(standingOrderOccurrences.occurrenceDate, day), eq(standingOrderOccurrences.status, 'failed')));
 }
 
 /** Lines whose unit price rose above the reference by more than the tolerance, worded for the buyer. */

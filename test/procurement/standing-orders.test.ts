@@ -164,6 +164,24 @@ describe('the standing-order job', () => {
     expect(await standingRowCounts()).toEqual(counts);
   });
 
+  it('Should never both place and skip a day when the buyer skips while the job runs', async () => {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const rice = await product(5_000, 100);
+      const standing = await createStanding(tokens.owner, [{ productId: rice, quantity: 1 }]);
+      const [, skip] = await Promise.all([runStandingJob(), callJson(`${standingOrdersPath()}/${standing.id}/skips`, { method: 'POST', token: tokens.owner, json: { date: today() } })]);
+      const day = await occurrenceOf(standing.id, today());
+      const ordered = (await row<{ n: number }>(`SELECT COUNT(*) AS n FROM order_lines WHERE product_id = ?`, rice)).n;
+      if (day!.status === 'skipped') {
+        expect(skip.status).toBe(200);
+        expect(ordered).toBe(0);
+      } else {
+        expect(day!.status).toBe('placed');
+        expect(skip.status).toBe(409);
+        expect(ordered).toBe(1);
+      }
+    }
+  });
+
   it('Should let the buyer undo a skip of a day still to come, and the day is placed again', async () => {
     const rice = await product(5_000, 100);
     const standing = await createStanding(tokens.owner, [{ productId: rice, quantity: 10 }]);
@@ -181,6 +199,8 @@ describe('the standing-order job', () => {
     await runStandingJob();
     expect(await occurrenceOf(standing.id, today())).toMatchObject({ status: 'failed', failureRule: 'short_stock', orderId: null });
     await runStandingJob();
+    const notices = await rows<{ kind: string; userId: string }>(`SELECT kind, user_id AS userId FROM notifications WHERE json_extract(payload, '$.standingOrderId') = ?`, standing.id);
+    expect(notices).toEqual([{ kind: 'standing_order.failed', userId: 'usr_demo_canteenOwner' }]);
     expect((await row<{ n: number }>(`SELECT COUNT(*) AS n FROM order_lines WHERE product_id = ?`, rice)).n).toBe(0);
     expect((await row<{ n: number }>(`SELECT COUNT(*) AS n FROM standing_order_occurrences WHERE standing_order_id = ?`, standing.id)).n).toBe(1);
     expect(await stockOf(rice)).toBe(5);
