@@ -5,3 +5,4 @@ export { loadMemberships, resolveActor } from './actor';
 export { createAuth } from './auth';
 export { pageErrorHandler, parseWith, renderPage } from './pages.support';
 export { BUYER_KINDS, adminOnly, canUseInvoiceTerms, cooperativeMemberships, exceedsPurchaserLimit, isBuyerKind, membershipOf, requireActor, requireAdmin, requireBuyerPurchaser, requireCooperativeStaff, requireOrgRole, signedIn } from './policy';
+export { listLocations, type LocationView } from './delivery-locations.service';

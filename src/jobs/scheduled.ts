@@ -7,10 +7,11 @@ import { assumeReceiptJob } from '../fulfilment';
 import { expireUnpaidOrders } from '../orders';
 import { groupBuyJobs } from '../group-buys';
 import { markOverdueInvoices } from '../procurement';
+import { placeStandingOrders } from '../procurement';
 
 export type { Job };
 
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, ...groupBuyJobs];
+export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, placeStandingOrders, ...groupBuyJobs];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   composeDomains();

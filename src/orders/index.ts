@@ -15,3 +15,7 @@ export { orderPayments } from './order-payments';
 export { approvalRequestStatements, approvalsQuery, findApproval, toApprovalView } from './approvals.store';
 export { approvalSchema, type ApprovalView } from './approvals.schemas';
 export { CREDIT_GUARD, creditGuardStatement, creditPosition, creditProblem } from './credit';
+export { paymentMethodProblem, type PlacedOrder } from './orders.service';
+export { buyerOrganization } from './buyer';
+export { resolveDelivery, validateContact } from './delivery';
+export { orderItemSchema } from './orders.schemas';

@@ -56,6 +56,11 @@ export type PlaceOrderOptions = {
    * approval's own guarded transition goes in the order's batch (a second approval fails it).
    */
   approved?: { statements: (orderId: string) => Statement[] };
+  /**
+   * Statements of the caller's own that must stand or fall with what this call writes — the order, or
+   * the approval request — e.g. a standing order's occurrence row (its guard refuses a skipped day).
+   */
+  alongside?: (written: { orderId: string; approvalId?: undefined } | { approvalId: string; orderId?: undefined }) => Statement[];
 };
 
 /** The order placed — or, for a purchaser above their per-order limit, the approval it waits for (202). */
@@ -66,7 +71,7 @@ function unprocessable(detail: string, errors: FieldError[], extensions?: Record
 }
 
 /** Which payment methods this order may use, as a problem naming `paymentMethod`, or null. */
-async function paymentMethodProblem(
+export async function paymentMethodProblem(
   db: Db,
   env: Bindings,
   method: PaymentMethod,
@@ -273,7 +278,7 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
   // Spending control: a purchaser's order above their per-order limit waits for an owner instead.
   if (buyer && !options.approved && exceedsPurchaserLimit(membershipOf(actor, buyer.id) ?? null, quote.totalFen)) {
     const pending = approvalRequestStatements(db, { actor: actor!, organizationId: buyer.id, request: input, totalFen: quote.totalFen, now });
-    await runBatch(db, [...idempotency.record({ resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now }), ...pending.statements]);
+    await runBatch(db, [...idempotency.record({ resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now }), ...pending.statements, ...(options.alongside?.({ approvalId: pending.view.id }) ?? [])]);
     return { approval: pending.view, replayed: false };
   }
 
@@ -288,6 +293,7 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
       // After the order row: the database refuses the batch when open invoices pass the credit limit.
       ...(input.paymentMethod === 'invoice' && buyer ? [creditGuardStatement(db, buyer.id)] : []),
       ...(options.approved?.statements(built.bundle.order.id) ?? []),
+      ...(options.alongside?.({ orderId: built.bundle.order.id }) ?? []),
       ...(options.cartId
         ? chunked(orderedProducts, 90).map((ids) => db.delete(cartItems).where(and(eq(cartItems.cartId, options.cartId!), inArray(cartItems.productId, ids))))
         : []),

@@ -2,3 +2,4 @@
 export { markOverdueInvoices } from './invoices.service';
 export { procurementApi } from './procurement.api';
 export { procurementPages } from './procurement.pages';
+export { placeStandingOrders } from './standing-orders.job';

@@ -68,6 +68,7 @@ const SECTIONS = [
   ['/procurement', 'dashboard'],
   ['/procurement/bulk', 'bulk'],
   ['/procurement/quick', 'quick'],
+  ['/procurement/standing-orders', 'standingOrders'],
   ['/procurement/approvals', 'approvals'],
   ['/procurement/invoices', 'invoices'],
 ] as const;

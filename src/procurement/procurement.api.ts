@@ -18,6 +18,7 @@ import { requireApprovalDecider, requireApprovalReader, requireBuyerMember } fro
 import * as priceLists from './price-lists.service';
 import type { BulkRequest } from './procurement.schemas';
 import * as routes from './procurement.routes';
+import { standingOrdersApi } from './standing-orders.api';
 
 /** `/api/v1` procurement: price lists (admin), bulk orders, approvals, invoices and fapiao, consumption. */
 
@@ -178,4 +179,5 @@ export const procurementApi = createRouter()
   .openapi(routes.listInvoices, listInvoicesHandler)
   .openapi(routes.credit, credit)
   .openapi(routes.requestFapiao, fapiao)
-  .openapi(routes.consumption, consumptionHandler);
+  .openapi(routes.consumption, consumptionHandler)
+  .route('/', standingOrdersApi);

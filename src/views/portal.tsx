@@ -16,6 +16,7 @@ export const portalText = messages({
     importCsv: '批量导入',
     shipments: '发货',
     settlements: '结算单',
+    standingDemand: '定期需求',
     chooseCoop: '选择合作社',
     chooseCoopHint: '您在多个合作社任职，请选择要管理的合作社：',
     noCoop: '您的账号还没有加入任何合作社。请联系合作社负责人邀请您，或联系平台。',
@@ -33,6 +34,7 @@ export const portalText = messages({
     importCsv: 'Import',
     shipments: 'Shipments',
     settlements: 'Statements',
+    standingDemand: 'Standing demand',
     chooseCoop: 'Choose a cooperative',
     chooseCoopHint: 'You work for several cooperatives. Which one do you want to manage?',
     noCoop: 'Your account is not a member of any cooperative yet. Ask your cooperative to invite you, or contact the platform.',
@@ -84,6 +86,7 @@ export function PortalNav({ ctx, current }: { ctx: PortalContext; current: strin
     ['/portal/import', m.importCsv],
     ['/portal/shipments', m.shipments],
     ['/portal/settlements', m.settlements],
+    ['/portal/standing-demand', m.standingDemand],
   ];
   return (
     <nav class="row no-print portal-nav" aria-label={m.portal}>
