@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES, ORDER_STATUSES, PAYMENT_METHODS } from '../db/schema';
 import { contactSchema, createOrderSchema, deliverySchema, orderSchema } from '../orders/orders.schemas';
+import { textField } from '../lib/text';
 
 /** Request and response shapes of the procurement API (the OpenAPI document is generated from these). */
 
@@ -79,7 +80,7 @@ export const approvalSchema = z
   .openapi('PurchaseApproval');
 export type ApprovalView = z.infer<typeof approvalSchema>;
 
-export const rejectApprovalSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('RejectApproval');
+export const rejectApprovalSchema = z.object({ reason: textField({ min: 1, max: 500, multiline: true }) }).strict().openapi('RejectApproval');
 
 export const approvedSchema = z.object({ approval: approvalSchema, order: orderSchema }).openapi('ApprovedPurchase');
 
@@ -177,7 +178,7 @@ export const creditSchema = z
 
 export const fapiaoRequestSchema = z
   .object({
-    title: z.string().trim().min(2).max(200).openapi({ example: '上海市宝山区机关事务管理局' }),
+    title: textField({ min: 2, max: 200 }).openapi({ example: '上海市宝山区机关事务管理局' }),
     taxId: z
       .string()
       .trim()
