@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
@@ -62,6 +63,12 @@ const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+const MAX_JSON_BODY_BYTES = 64 * 1024;
+const MAX_BULK_JSON_BODY_BYTES = 3 * 1024 * 1024;
+const tooLarge = (limit: number) => () => {
+  throw new AppError('payload_too_large', `A JSON body may be at most ${limit / 1024} KiB`);
+};
+
 /**
  * A script (no cookie, no Origin, no Sec-Fetch-Site: no browser sends a POST like that) is presented to
  * Better Auth as coming from our own origin. Better Auth asks for an Origin whenever any Sec-Fetch-* header
@@ -115,6 +122,14 @@ export function createApp() {
     const bearer = c.req.header('authorization')?.startsWith('Bearer ');
     const fromBrowser = c.req.header('origin') !== undefined || c.req.header('sec-fetch-site') !== undefined;
     return bearer || !fromBrowser ? next() : trustedOriginsOnly(c, next);
+  });
+  // JSON bodies are bounded before anything parses them; the bulk order's CSV may arrive inside JSON (1 MiB
+  // of text plus its escaping). Raw uploads (photos, CSV files) keep their own limits in their handlers.
+  const jsonBodyLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: tooLarge(MAX_JSON_BODY_BYTES) });
+  const bulkBodyLimit = bodyLimit({ maxSize: MAX_BULK_JSON_BODY_BYTES, onError: tooLarge(MAX_BULK_JSON_BODY_BYTES) });
+  app.use('/api/*', (c, next) => {
+    if (!/json/i.test(c.req.header('content-type') ?? '')) return next();
+    return (c.req.path === '/api/v1/orders/bulk' ? bulkBodyLimit : jsonBodyLimit)(c, next);
   });
   app.use('*', provideDb, chooseLocale, resolveActor);
 
