@@ -21,3 +21,4 @@ try {
   console.error(`cannot reach ${base}: start the app first (npm start). ${(error as Error).message}`);
   process.exit(1);
 }
+export {};
