@@ -30,13 +30,16 @@ export function d1FailingOnce(when: RegExp): { DB: D1Database; injected: () => n
   return { DB: wrap(env.DB), injected: () => injected };
 }
 
+const MONEY_TABLES = ['orders', 'order_lines', 'shipments', 'shipment_items', 'payments', 'refunds', 'idempotency_keys', 'group_buys', 'group_buy_participants', 'group_buy_participant_items', 'settlements', 'settlement_lines', 'sales_daily', 'audit_log', 'notifications'] as const;
+
 /** Row counts of the tables a money-bearing write touches, plus total stock: equal before and after a failed attempt. */
-export async function moneyState(): Promise<Record<string, number>> {
-  const tables = ['orders', 'order_lines', 'shipments', 'shipment_items', 'payments', 'refunds', 'idempotency_keys', 'group_buys', 'group_buy_participants', 'group_buy_participant_items', 'settlements', 'settlement_lines', 'sales_daily', 'audit_log', 'notifications'];
+export type MoneyState = Record<(typeof MONEY_TABLES)[number] | 'stock' | 'open_group_buys', number>;
+
+export async function moneyState(): Promise<MoneyState> {
   const present = new Set((await env.DB.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all<{ name: string }>()).results.map((r) => r.name));
-  const queries = tables.filter((t) => present.has(t)).map((t) => [t, `SELECT count(*) AS n FROM ${t}`] as const);
+  const queries = MONEY_TABLES.filter((t) => present.has(t)).map((t) => [t, `SELECT count(*) AS n FROM ${t}`] as const);
   queries.push(['stock', 'SELECT coalesce(sum(stock), 0) AS n FROM products'] as unknown as (typeof queries)[number]);
   queries.push(['open_group_buys', `SELECT count(*) AS n FROM group_buys WHERE status = 'open'`] as unknown as (typeof queries)[number]);
   const results = await env.DB.batch(queries.map(([, sql]) => env.DB.prepare(sql)));
-  return Object.fromEntries(queries.map(([name], i) => [name, (results[i]!.results[0] as { n: number }).n]));
+  return Object.fromEntries(queries.map(([name], i) => [name, (results[i]!.results[0] as { n: number }).n])) as MoneyState;
 }
