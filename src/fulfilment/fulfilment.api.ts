@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { cooperativeMemberships, requireActor, requireCooperativeStaff } from '../accounts/policy';
+import { cooperativeMemberships, requireActor, requireCooperativeStaff } from '../accounts';
 import { AppError } from '../lib/errors';
 import type { AppEnv } from '../env';
 import { createRouter } from '../lib/router';
