@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountsApi } from './accounts';
 import { accountsPages } from './accounts';
@@ -14,6 +17,7 @@ import { openSession, rememberBookmark } from './db/session';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
+import { isTrustedOrigin } from './lib/origins';
 import { ApiDocsPage } from './views/api-docs';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives';
@@ -60,6 +64,25 @@ const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+const MAX_JSON_BODY_BYTES = 64 * 1024;
+const MAX_BULK_JSON_BODY_BYTES = 3 * 1024 * 1024;
+const tooLarge = (limit: number) => () => {
+  throw new AppError('payload_too_large', `A JSON body may be at most ${limit / 1024} KiB`);
+};
+
+/**
+ * A script (no cookie, no Origin, no Sec-Fetch-Site: no browser sends a POST like that) is presented to
+ * Better Auth as coming from our own origin. Better Auth asks for an Origin whenever any Sec-Fetch-* header
+ * is present, and Node's fetch always sends `Sec-Fetch-Mode: cors`; without cookies there is nothing to forge.
+ */
+function asScriptRequest(request: Request, appUrl: string): Request {
+  const headers = request.headers;
+  if (headers.has('cookie') || headers.has('origin') || headers.has('sec-fetch-site')) return request;
+  const presented = new Request(request);
+  presented.headers.set('origin', new URL(appUrl).origin);
+  return presented;
+}
+
 export function createApp() {
   composeDomains();
   const app = createRouter();
@@ -79,20 +102,41 @@ export function createApp() {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  // Cookie-authenticated form posts must come from our own origin (Origin / Sec-Fetch-Site checked).
-  // A script holding a bearer token and no cookie cannot be the victim of a forged cross-site post,
-  // so it may POST without a body or Origin header.
-  const sameOrigin = csrf({
-    origin: (origin, c) => origin === new URL(c.req.url).origin || origin === new URL(c.env.APP_URL).origin,
-  });
+  // Posts a browser sends must come from a trusted origin (Origin or Sec-Fetch-Site checked; see
+  // src/lib/origins.ts). Forgery rides on what a browser attaches by itself, so a request with no cookie
+  // is not asked for an Origin: a script with a bearer token, or a guest's bodiless cancel with its
+  // ?token=, passes. A cookieless request that does name its origin (a cross-site form signing someone in)
+  // is still checked.
+  const originCheck = csrf({ origin: (origin, c) => isTrustedOrigin(origin, c.env, c.req.url) });
+  const trustedOriginsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+    try {
+      await originCheck(c, next);
+    } catch (error) {
+      // Hono's refusal is a bare 403; ours names itself so a client can tell it from a policy refusal.
+      if (error instanceof HTTPException && error.status === 403 && !(error instanceof AppError)) {
+        throw new AppError('csrf_rejected', 'A browser request with cookies must come from this site (Origin or Sec-Fetch-Site)', { cause: error });
+      }
+      throw error;
+    }
+  };
   app.use('*', (c, next) => {
-    const bearerOnly = c.req.header('authorization')?.startsWith('Bearer ') && !c.req.header('cookie');
-    return bearerOnly ? next() : sameOrigin(c, next);
+    if (c.req.header('cookie')) return trustedOriginsOnly(c, next);
+    const bearer = c.req.header('authorization')?.startsWith('Bearer ');
+    const fromBrowser = c.req.header('origin') !== undefined || c.req.header('sec-fetch-site') !== undefined;
+    return bearer || !fromBrowser ? next() : trustedOriginsOnly(c, next);
+  });
+  // JSON bodies are bounded before anything parses them; the bulk order's CSV may arrive inside JSON (1 MiB
+  // of text plus its escaping). Raw uploads (photos, CSV files) keep their own limits in their handlers.
+  const jsonBodyLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: tooLarge(MAX_JSON_BODY_BYTES) });
+  const bulkBodyLimit = bodyLimit({ maxSize: MAX_BULK_JSON_BODY_BYTES, onError: tooLarge(MAX_BULK_JSON_BODY_BYTES) });
+  app.use('/api/*', (c, next) => {
+    if (!/json/i.test(c.req.header('content-type') ?? '')) return next();
+    return (c.req.path === '/api/v1/orders/bulk' ? bulkBodyLimit : jsonBodyLimit)(c, next);
   });
   app.use('*', provideDb, chooseLocale, resolveActor);
 
   // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(c.req.raw));
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(asScriptRequest(c.req.raw, c.env.APP_URL)));
 
   // The floor route for benchmarks: no database, no rendering.
   app.get('/healthz', (c) => c.text('ok'));

@@ -8,6 +8,8 @@ export type Bindings = {
   /** Workers Static Assets (public/): hashed scripts, styles, icons and the API viewer. */
   ASSETS: Fetcher;
   APP_URL: string;
+  /** More origins allowed to post with cookies and to sign in (comma-separated); see src/lib/origins.ts. */
+  TRUSTED_ORIGINS?: string;
   /** Better Auth signing secret; a fixed development value is used locally when unset. */
   BETTER_AUTH_SECRET?: string;
   /** Stripe is optional: without a key the app runs with invoice and pay-at-pickup only. */

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MEMBER_ROLES, ORGANIZATION_KINDS, ORGANIZATION_STATUSES } from '../db/schema';
+import { textField } from '../lib/text';
 import { CREATABLE_KINDS } from './policy';
 
 /**
@@ -9,8 +10,9 @@ import { CREATABLE_KINDS } from './policy';
 
 const MAX_FEN = 1_000_000_000_000; // ¥10 billion: far above any real target or limit, below 2^53.
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => textField({ max, min: 1 });
 const optionalText = (max: number) => text(max).nullish();
+const optionalMultilineText = (max: number) => textField({ max, min: 1, multiline: true }).nullish();
 const phone = z
   .string()
   .trim()
@@ -45,8 +47,8 @@ const profileFields = {
   taxId: taxId.nullish(),
   annualTargetFen: fen.optional().openapi({ description: 'Yearly consumption-assistance target in fen' }),
   pickupAddress: optionalText(300),
-  storyZh: optionalText(4000),
-  storyEn: optionalText(4000),
+  storyZh: optionalMultilineText(4000),
+  storyEn: optionalMultilineText(4000),
 };
 
 export const createOrganizationSchema = z

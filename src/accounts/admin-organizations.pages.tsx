@@ -3,6 +3,7 @@ import { ORGANIZATION_STATUSES, type OrganizationStatus } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { formatFen } from '../lib/money';
+import { safeRedirectPath } from '../lib/safe-redirect';
 import { AdminNav } from '../views/admin-nav';
 import { creditTermsSchema } from './accounts.schemas';
 import { kindLabel, statusLabel, t } from './accounts.i18n';
@@ -147,7 +148,8 @@ async function adminAction(c: Context<AppEnv>, action: (fields: Record<string, s
     if (error instanceof AppError) return renderAdminOrganizations(c, error);
     throw error;
   }
-  const back = fields.back?.startsWith('/admin/organizations') ? fields.back : '/admin/organizations';
+  const requested = safeRedirectPath(fields.back, '/admin/organizations');
+  const back = /^\/admin\/organizations(?:[?#]|$)/.test(requested) ? requested : '/admin/organizations';
   return c.redirect(`${back}#${c.req.param('id')}`, 303);
 }
 

@@ -2,6 +2,7 @@ import { betterAuth } from 'better-auth/minimal';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { bearer } from 'better-auth/plugins';
 import type { Bindings } from '../env';
+import { configuredOrigins, isTrustedOrigin } from '../lib/origins';
 import type { Db } from '../db/client';
 import { account, rateLimit, session, user, verification } from '../db/schema';
 import { hashPassword, verifyPassword } from './password';
@@ -25,7 +26,13 @@ export function createAuth(env: Bindings, db: Db) {
     baseURL: env.APP_URL,
     basePath: '/api/auth',
     secret: env.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
-    trustedOrigins: [env.APP_URL],
+    // APP_URL and TRUSTED_ORIGINS, plus any loopback port in development (src/lib/origins.ts): the same
+    // rule as the app's CSRF check, so a page served on :8819 or a script's Origin is judged once.
+    trustedOrigins: (request) => {
+      const origin = request?.headers.get('origin');
+      const configured = configuredOrigins(env);
+      return origin && isTrustedOrigin(origin, env, request?.url) ? [...configured, origin] : configured;
+    },
     database: drizzleAdapter(db, {
       provider: 'sqlite',
       schema: { user, session, account, verification, rateLimit },

@@ -4,6 +4,7 @@ import type { z } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { AppError, handleError, validationError, type FieldError } from '../lib/errors';
 import { parseYuanToFen } from '../lib/money';
+import { safeRedirectPath } from '../lib/safe-redirect';
 import { Layout } from '../views/layout';
 import { t } from './accounts.i18n';
 import { currentPath as pathOf } from '../views/kit';
@@ -23,10 +24,8 @@ export function renderPage(c: Context<AppEnv>, title: string, body: Child, statu
   );
 }
 
-/** Only same-site paths: `next=//evil.example` or `next=https://…` would make sign-in an open redirect. */
-export function safeNext(value: unknown, fallback = '/account'): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : fallback;
-}
+/** Only same-site paths (see src/lib/safe-redirect.ts): otherwise sign-in would be an open redirect. */
+export const safeNext = safeRedirectPath;
 
 export function signInRedirect(c: Context<AppEnv>, next = currentPath(c)) {
   return c.redirect(`/sign-in?next=${encodeURIComponent(next)}`, 303);

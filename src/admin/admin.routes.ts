@@ -4,14 +4,15 @@ import { calendarDaySchema } from '../lib/calendar-day';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
 import { adminOnly } from './admin-access';
+import { textField } from '../lib/text';
 
 const slug = z
   .string()
   .min(2)
   .max(40)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lower-case letters and digits, words joined by dashes');
-const name = z.string().trim().min(1).max(60);
-const note = z.string().trim().max(1000);
+const name = textField({ min: 1, max: 60 });
+const note = textField({ max: 1000, multiline: true });
 
 export const districtInputSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { EDITABLE_PRODUCT_STATUSES, PRODUCT_CATEGORIES, PRODUCT_STATUSES } from '../db/schema';
 import { MAX_LINE_QUANTITY } from '../pricing';
+import { textField } from '../lib/text';
 import { MAX_PRICE_TIERS } from './product-rules';
 
 /** Limits shared by the JSON API, the portal forms and the CSV import, so all three agree. */
@@ -23,15 +24,16 @@ export const priceTierSchema = z
   })
   .openapi('PriceTier');
 
-const text = (max: number) => z.string().trim().max(max);
-const required = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => textField({ max });
+const multilineText = (max: number) => textField({ max, multiline: true });
+const required = (max: number) => textField({ max, min: 1 });
 
 /** Every editable field of a product; create requires the core ones, PATCH accepts any subset. */
 const editableFields = {
   nameZh: required(120).openapi({ example: '宣威火腿（整只）' }),
   nameEn: required(120).openapi({ example: 'Xuanwei Ham — Whole Leg' }),
-  descriptionZh: text(4000),
-  descriptionEn: text(4000),
+  descriptionZh: multilineText(4000),
+  descriptionEn: multilineText(4000),
   category: z.enum(PRODUCT_CATEGORIES),
   unitZh: required(20).openapi({ example: '只' }),
   unitEn: required(20).openapi({ example: 'leg' }),
@@ -86,7 +88,7 @@ export const stockAdjustmentSchema = z
       .min(-LIMITS.maxStock)
       .max(LIMITS.maxStock)
       .refine((n) => n !== 0, 'A stock adjustment changes the stock'),
-    reason: z.string().trim().min(2).max(200).openapi({ example: '盘点：破损 2 只' }),
+    reason: textField({ min: 2, max: 200 }).openapi({ example: '盘点：破损 2 只' }),
   })
   .strict()
   .openapi('StockAdjustmentInput');

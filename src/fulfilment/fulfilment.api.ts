@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireCooperativeStaff } from '../accounts';
+import { cooperativeMemberships, requireActor, requireCooperativeStaff } from '../accounts';
+import { AppError } from '../lib/errors';
 import type { AppEnv } from '../env';
 import { createRouter } from '../lib/router';
 import * as routes from './shipments.routes';
@@ -9,8 +10,23 @@ import * as service from './shipments.service';
 /** The released shipment behind `id` if the caller staffs its cooperative; otherwise 404. */
 export async function ownedShipment(c: Context<AppEnv>, id: string) {
   const shipment = await service.getReleasedShipment(c.var.db, id);
-  requireCooperativeStaff(c, shipment.cooperativeId);
+  try {
+    requireCooperativeStaff(c, shipment.cooperativeId);
+  } catch (error) {
+    // Another cooperative's shipment: name the shipment, not its cooperative, and reveal nothing more.
+    if (error instanceof AppError && error.code === 'not_found') throw new AppError('not_found', `Shipment ${id} not found`);
+    throw error;
+  }
   return shipment;
+}
+
+/** `cooperativeId` when given; otherwise the caller's one cooperative (staff of several must choose). */
+function cooperativeOf(c: Context<AppEnv>, requested: string | undefined): string {
+  if (requested) return requested;
+  const mine = cooperativeMemberships(requireActor(c)).filter((m) => m.role === 'owner' || m.role === 'staff');
+  if (mine.length === 1) return mine[0]!.organizationId;
+  const message = mine.length === 0 ? 'You are not staff of a cooperative: pass cooperativeId' : 'You staff several cooperatives: pass cooperativeId';
+  throw new AppError('validation_failed', message, { errors: [{ path: 'query.cooperativeId', message, rule: 'cooperative_required' }] });
 }
 
 async function viewOf(c: Context<AppEnv>, shipment: service.ShipmentRow) {
@@ -19,7 +35,8 @@ async function viewOf(c: Context<AppEnv>, shipment: service.ShipmentRow) {
 }
 
 const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
-  const { cooperativeId, ...filters } = c.req.valid('query');
+  const { cooperativeId: requested, ...filters } = c.req.valid('query');
+  const cooperativeId = cooperativeOf(c, requested);
   requireCooperativeStaff(c, cooperativeId);
   return c.json(await service.listShipments(c.var.db, cooperativeId, filters), 200);
 };

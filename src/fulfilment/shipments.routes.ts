@@ -3,6 +3,7 @@ import { DELIVERY_METHODS, SHIPMENT_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
 import { instantSchema } from '../lib/period';
+import { textField } from '../lib/text';
 
 const tags = ['Fulfilment'];
 
@@ -53,7 +54,7 @@ export const list = createRoute({
   summary: "A cooperative's shipments to fulfil (released ones only), newest first",
   request: {
     query: z.object({
-      cooperativeId: z.string().min(1).max(80),
+      cooperativeId: z.string().min(1).max(80).optional().openapi({ description: "Defaults to the caller's cooperative (required when they staff several)" }),
       status: z.enum(SHIPMENT_STATUSES).optional(),
       deliveryMethod: z.enum(DELIVERY_METHODS).optional(),
       from: instantSchema('start').optional(),
@@ -85,7 +86,7 @@ export const accept = createRoute({
 
 export const shipBodySchema = z
   .object({
-    carrier: z.string().trim().min(1).max(40).openapi({ example: '顺丰速运' }),
+    carrier: textField({ min: 1, max: 40 }).openapi({ example: '顺丰速运' }),
     trackingNumber: z
       .string()
       .trim()

@@ -4,6 +4,7 @@ import { errorResponses } from '../lib/errors';
 import { cursorSchema, pageSchema } from '../lib/pagination';
 import { MAX_LINE_QUANTITY } from '../pricing';
 import { JOIN_PAYMENT_METHODS } from './group-buys.join';
+import { textField } from '../lib/text';
 
 const tags = ['Group buys'];
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ 'application/json': { schema } });
@@ -28,8 +29,8 @@ export const phoneSchema = z
 export const createGroupBuySchema = z
   .object({
     organizationId: id,
-    title: z.string().trim().min(2).max(80),
-    description: z.string().trim().max(2000).optional(),
+    title: textField({ min: 2, max: 80 }),
+    description: textField({ max: 2000, multiline: true }).optional(),
     closesAt: z.iso.datetime({ offset: true }).openapi({ example: '2026-11-20T18:00:00+08:00' }),
     pickupOrganizationId: id,
     minParticipants: z.number().int().positive().max(100_000).optional(),
@@ -50,7 +51,7 @@ export const createGroupBuySchema = z
 
 export const joinSchema = z
   .object({
-    name: z.string().trim().min(1).max(40),
+    name: textField({ min: 1, max: 40 }),
     phone: phoneSchema.openapi({ example: '13812345678' }),
     items: z
       .array(z.object({ productId: id, quantity: z.number().int().positive().max(MAX_LINE_QUANTITY) }))

@@ -115,11 +115,18 @@ export function problemResponse(error: AppError): Response {
   });
 }
 
+/** The rule a shared schema names on its refinements (`params: { rule }`), e.g. `control_characters`. */
+export function issueRule(issue: z.core.$ZodIssue): string | undefined {
+  const rule = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  return typeof rule === 'string' ? rule : undefined;
+}
+
 /** Zod issues → `[{ path: 'query.limit', message }]`, naming the parameter the client got wrong. */
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return { path: path || '(root)', message: issue.message };
+    const rule = issueRule(issue);
+    return { path: path || '(root)', message: issue.message, ...(rule ? { rule } : {}) };
   });
 }
 

@@ -1,9 +1,16 @@
 import { z } from '@hono/zod-openapi';
-import type { FieldError } from './errors';
+import { issueRule, type FieldError } from './errors';
+import { CONTROL_CHARACTER_RULE } from './text';
 import type { Locale } from './i18n';
 
 // zod ships its own translations; the messages of issues without a custom message come out in the page's language.
 const ZOD_MESSAGES: Record<Locale, z.core.$ZodErrorMap> = { zh: z.locales.zhCN().localeError, en: z.locales.en().localeError };
+
+/** Refusals of the shared schemas (src/lib/text.ts), worded in the page's language by their rule. */
+const RULE_MESSAGES: Record<Locale, Record<string, string>> = {
+  zh: { [CONTROL_CHARACTER_RULE]: '不能包含控制字符（如制表符或不该有的换行）' },
+  en: { [CONTROL_CHARACTER_RULE]: 'Control characters (such as tabs or stray line breaks) are not allowed' },
+};
 
 /** Names a field of the form the way its label does, from the schema path of an issue (`items.2.maxQuantity`). */
 export type FieldLabel = (path: string) => string | undefined;
@@ -26,7 +33,14 @@ export function labelled(label: string | undefined, message: string, locale: Loc
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown, locale: Locale): { success: true; data: z.output<S> } | { success: false; issues: FieldError[] } {
   const parsed = schema.safeParse(body, { error: ZOD_MESSAGES[locale] });
   if (parsed.success) return { success: true, data: parsed.data };
-  return { success: false, issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) };
+  return {
+    success: false,
+    issues: parsed.error.issues.map((issue) => {
+      const rule = issueRule(issue);
+      const message = (rule && RULE_MESSAGES[locale][rule]) || issue.message;
+      return { path: issue.path.map(String).join('.'), message, ...(rule ? { rule } : {}) };
+    }),
+  };
 }
 
 export function withLabels(issues: FieldError[], locale: Locale, label: FieldLabel): FieldError[] {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DELIVERY_METHODS, INVOICE_STATUSES, ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SHIPMENT_STATUSES } from '../db/schema';
+import { textField } from '../lib/text';
 import { MAX_LINE_QUANTITY } from '../pricing';
 
 /** Request and response shapes of the orders API (the OpenAPI document is generated from these). */
@@ -11,10 +12,10 @@ export const orderItemSchema = z.object({
 
 export const addressSchema = z
   .object({
-    recipient: z.string().max(100).openapi({ example: '李女士' }),
+    recipient: textField({ max: 100 }).openapi({ example: '李女士' }),
     phone: z.string().max(32).openapi({ example: '13800000001', description: 'Mainland mobile or Shanghai landline (021)' }),
     districtId: z.string().max(32).openapi({ example: 'yangpu', description: 'A Shanghai district id from GET /districts' }),
-    street: z.string().max(300).openapi({ example: '控江路 1000 号 3 号楼 501 室' }),
+    street: textField({ max: 300 }).openapi({ example: '控江路 1000 号 3 号楼 501 室' }),
   })
   .openapi('ShipAddress');
 
@@ -37,7 +38,7 @@ export const deliverySchema = z
 
 export const contactSchema = z
   .object({
-    name: z.string().max(100).openapi({ example: '李女士' }),
+    name: textField({ max: 100 }).openapi({ example: '李女士' }),
     phone: z.string().max(32).openapi({ example: '13800000001' }),
     email: z.string().max(200).optional(),
   })

@@ -4,6 +4,7 @@ import { errorResponses, problemSchema } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
 import { idempotencyKeySchema } from '../lib/idempotency';
 import { adminPaymentSchema } from './payments.service';
+import { textField } from '../lib/text';
 
 const problem = { 'application/problem+json': { schema: problemSchema } };
 const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
@@ -62,7 +63,7 @@ export const confirmPayment = createRoute({
     params: idParam,
     body: {
       required: true,
-      content: { 'application/json': { schema: z.object({ bankReference: z.string().trim().min(1).max(100).openapi({ example: 'ICBC 2026-11-20 #88231' }) }) } },
+      content: { 'application/json': { schema: z.object({ bankReference: textField({ min: 1, max: 100 }).openapi({ example: 'ICBC 2026-11-20 #88231' }) }) } },
     },
   },
   responses: {
@@ -87,7 +88,7 @@ export const refundOrder = createRoute({
         'application/json': {
           schema: z.object({
             amountFen: z.number().int().min(1).max(1_000_000_000).optional(),
-            reason: z.string().trim().min(1).max(500),
+            reason: textField({ min: 1, max: 500, multiline: true }),
           }),
         },
       },

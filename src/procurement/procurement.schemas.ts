@@ -3,6 +3,7 @@ import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES, ORDER_STATUSES, 
 import { approvalSchema, contactSchema, createOrderSchema, deliverySchema, orderSchema, type ApprovalView } from '../orders';
 
 export { approvalSchema, type ApprovalView };
+import { textField } from '../lib/text';
 
 /** Request and response shapes of the procurement API (the OpenAPI document is generated from these). */
 
@@ -62,7 +63,7 @@ export type UpdatePriceListEntryInput = z.infer<typeof updatePriceListEntrySchem
 
 // ----- approvals -------------------------------------------------------------------------------------
 
-export const rejectApprovalSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('RejectApproval');
+export const rejectApprovalSchema = z.object({ reason: textField({ min: 1, max: 500, multiline: true }) }).strict().openapi('RejectApproval');
 
 export const approvedSchema = z.object({ approval: approvalSchema, order: orderSchema }).openapi('ApprovedPurchase');
 
@@ -160,7 +161,7 @@ export const creditSchema = z
 
 export const fapiaoRequestSchema = z
   .object({
-    title: z.string().trim().min(2).max(200).openapi({ example: '上海市宝山区机关事务管理局' }),
+    title: textField({ min: 2, max: 200 }).openapi({ example: '上海市宝山区机关事务管理局' }),
     taxId: z
       .string()
       .trim()

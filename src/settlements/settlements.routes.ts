@@ -4,6 +4,7 @@ import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
 import { instantSchema } from '../lib/period';
 import { settingsSchema } from './settings.service';
+import { textField } from '../lib/text';
 
 const tags = ['Settlements'];
 
@@ -67,7 +68,7 @@ export const markPaid = createRoute({
   summary: 'Record the payout of a statement (admin; 409 if already paid)',
   request: {
     params: idParam,
-    body: { content: { 'application/json': { schema: z.object({ bankReference: z.string().trim().min(4).max(80) }).strict() } }, required: true },
+    body: { content: { 'application/json': { schema: z.object({ bankReference: textField({ min: 4, max: 80 }) }).strict() } }, required: true },
   },
   responses: { 200: { content: { 'application/json': { schema: settlementSchema } }, description: 'The paid statement' }, ...errorResponses },
 });

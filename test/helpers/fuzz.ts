@@ -97,6 +97,9 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     ' ',
     '\u0000',
     'a\u0000b',
+    'a\r\nb',
+    'a\u0007b',
+    'a\u009bb',
     '🍄🍵🐖',
     '‮مرحبا‬',
     '\u202Eevil',
@@ -277,6 +280,61 @@ const wrongShapeBody: fc.Arbitrary<unknown> = fc.oneof(
   fc.array(fc.object({ maxDepth: 2 }), { minLength: 1, maxLength: 3 }),
   fc.object({ maxDepth: 3 }),
 );
+
+/** Control characters the text schema refuses (src/lib/text.ts); newline is allowed only in multi-line fields. */
+export const CONTROL_CHARACTERS: readonly string[] = ['\u0000', '\u0007', '\t', '\r\n', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009b', '\u2028'];
+
+/** `next=` tricks against lenient browsers (raw, before any percent-encoding of the query). */
+export const REDIRECT_TRICKS: readonly string[] = [
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '/\r\n/evil.example',
+  '//evil.example',
+  '/\\evil.example',
+  '\\\\evil.example',
+  '/%2F/evil.example',
+  '/%5Cevil.example',
+  '/%09/evil.example',
+  '/%0d%0aSet-Cookie:x=1',
+  'https://evil.example',
+  'HTTPS://evil.example',
+  'javascript:alert(1)',
+  '/\u0000/evil.example',
+  '/\u2028/evil.example',
+  '/.//evil.example',
+  '/a/..//evil.example',
+  ' //evil.example',
+];
+
+/** Puts `inserted` inside the `index`-th string leaf of a value (modulo their number): the middle, so trimming keeps it. */
+export function insideStringLeaf(value: unknown, index: number, inserted: string): unknown {
+  const leaves: Array<(v: string) => void> = [];
+  const walk = (node: unknown, set: (v: unknown) => void) => {
+    if (typeof node === 'string') leaves.push((v) => set(v));
+    else if (Array.isArray(node)) node.forEach((child, i) => walk(child, (v) => (node[i] = v)));
+    else if (node && typeof node === 'object') for (const key of Object.keys(node)) walk((node as Record<string, unknown>)[key], (v) => ((node as Record<string, unknown>)[key] = v));
+  };
+  const copy = structuredClone(value);
+  let root = copy;
+  walk(copy, (v) => (root = v));
+  if (leaves.length === 0) return root;
+  const target = leaves[index % leaves.length]!;
+  const original = (() => {
+    let found = '';
+    let i = 0;
+    const find = (node: unknown) => {
+      if (typeof node === 'string') {
+        if (i++ === index % leaves.length) found = node;
+      } else if (Array.isArray(node)) node.forEach(find);
+      else if (node && typeof node === 'object') Object.values(node).forEach(find);
+    };
+    find(root);
+    return found;
+  })();
+  const middle = Math.max(1, Math.floor(original.length / 2));
+  target(`${original.slice(0, middle) || 'x'}${inserted}${original.slice(middle) || 'y'}`);
+  return root;
+}
 
 /** Base64url of any text: cursors are base64url JSON, so garbage that decodes is the interesting kind. */
 const base64url = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
