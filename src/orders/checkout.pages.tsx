@@ -19,6 +19,7 @@ import { placeOrder } from './orders.service';
 import { orderAccess } from './policy';
 import type { Quote } from './quote';
 import { currentPath, MessagePage, Money, Notice } from './views';
+import { OnlineMethodOptions, providersAvailable, type ProviderName } from '../payments';
 
 /**
  * Checkout: delivery to a Shanghai address or pickup at a verified showroom, contact, and the payment
@@ -54,6 +55,7 @@ type CheckoutOptions = {
   /** Saved delivery locations of the organisations the actor orders for. */
   locations: { id: string; organizationId: string; label: string; street: string; receivingHours: string | null; isDefault: boolean }[];
   stripeAvailable: boolean;
+  online?: Record<ProviderName, boolean>;
 };
 
 async function checkoutOptions(db: Db, actor: Actor | null, stripeAvailable: boolean): Promise<CheckoutOptions> {
@@ -158,7 +160,7 @@ async function renderCheckout(c: Context<AppEnv>, form: CheckoutForm | null, err
   const locale = c.var.locale;
   const m = t(locale);
   const cartId = await findCartId(c.var.db, cartOwner(c));
-  const options = await checkoutOptions(c.var.db, c.var.actor, getStripe(c.env) !== null);
+  const options = { ...(await checkoutOptions(c.var.db, c.var.actor, getStripe(c.env) !== null)), online: providersAvailable(c.env) };
   const shown = form ?? blankForm(c.var.actor, options);
   // Priced for the organisation chosen (negotiated prices), only if the actor really orders for it.
   const pricedFor = options.organizations.find((o) => o.id === shown.organizationId) ?? null;
@@ -390,6 +392,7 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
 
       <fieldset class="card" style="min-width:0">
         <legend>{m.paymentMethod}</legend>
+        {options.online ? <OnlineMethodOptions available={options.online} selected={form.paymentMethod} locale={locale} /> : null}
         {options.stripeAvailable ? (
           <label>
             <input type="radio" name="paymentMethod" value="stripe" checked={form.paymentMethod === 'stripe'} /> {m.payStripe}

@@ -7,6 +7,7 @@ import { label, shanghaiDateTime } from '../orders/orders.i18n';
 import { currentPath, MessagePage, Notice, StatusBadge } from '../orders/views';
 import { Layout } from '../views/layout';
 import { paymentContext } from './payments.handlers';
+import { payPages } from './pay.pages';
 import { confirmOfflinePayment, listPayments, refundOrder, type AdminPayment } from './payments.service';
 
 /** `/admin/payments`: confirm invoice and pay-at-pickup money as received; refund paid orders. */
@@ -200,3 +201,6 @@ function PaymentTable({ items, locale, action }: { items: AdminPayment[]; locale
     </div>
   );
 }
+
+// WeChat Pay and Alipay pay pages (src/payments/pay.pages.tsx).
+paymentsPages.route('/', payPages);
