@@ -379,3 +379,18 @@ export async function alipayNotification(keys: AlipayKeys, fields: Record<string
   const sign = await rsaSign(options.signWith ?? keys.alipay.privatePem, signingString(params, ['sign', 'sign_type']));
   return new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString();
 }
+
+/** Routes the worker's outbound fetch to the fakes by host (and refuses anything else); returns the restore. */
+export function installProviderFetch(fakes: { wechat?: ReturnType<typeof fakeWechatPay>; alipay?: ReturnType<typeof fakeAlipay> }): () => void {
+  const original = globalThis.fetch;
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const host = new URL(request.url).host;
+    if (host === 'api.mch.weixin.qq.com' && fakes.wechat) return fakes.wechat.handle(request);
+    if (host === 'openapi.alipay.com' && fakes.alipay) return fakes.alipay.handle(request);
+    throw new TypeError(`unexpected outbound request to ${request.url}`);
+  }) as typeof fetch;
+  return () => {
+    globalThis.fetch = original;
+  };
+}
