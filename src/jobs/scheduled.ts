@@ -3,13 +3,13 @@ import { createDb, type Db } from '../db/client';
 import { assumeReceiptJob } from '../fulfilment/jobs';
 import { expireUnpaidOrders } from '../orders/expiry.job';
 import { groupBuyJobs } from '../group-buys/group-buys.jobs';
-import { queryUnnotifiedPayments } from '../payments';
+import { queryUnnotifiedPayments, reconcileStatements } from '../payments';
 import { markOverdueInvoices } from '../procurement/invoices.service';
 
 /** A scheduled job: idempotent and safe to run twice or concurrently. Returns how many rows it changed. */
 export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
 
-export const jobs: Job[] = [queryUnnotifiedPayments, expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, ...groupBuyJobs];
+export const jobs: Job[] = [queryUnnotifiedPayments, expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, reconcileStatements, ...groupBuyJobs];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   const db = createDb(env.DB);

@@ -7,3 +7,4 @@ export { PROVIDER_NAMES, type PayChannel, type ProviderName } from './providers/
 export { providersAvailable } from './providers/registry';
 export { OnlineMethodOptions } from './online.views';
 export { queryUnnotifiedPayments } from './online.jobs';
+export { reconcileStatements } from './reconciliation';
