@@ -24,6 +24,7 @@ import { settlementsApi } from './settlements/settlements.api';
 import { settlementPages } from './settlements/settlements.pages';
 import { ordersApi } from './orders/orders.index';
 import { ordersPages } from './orders/pages';
+import { alipayGatewayOrigin, PAYMENT_FORM_ORIGINS } from './payments';
 import { paymentsApi } from './payments/payments.index';
 import { paymentsPages } from './payments/payments.pages';
 import { adminApi } from './admin/admin.index';
@@ -72,7 +73,8 @@ export function createApp() {
         scriptSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'", 'https://checkout.stripe.com'],
+        // Checkout redirects (a form post's redirect chain is subject to form-action) to Stripe, WeChat Pay H5 and Alipay's cashier.
+        formAction: ["'self'", 'https://checkout.stripe.com', ...PAYMENT_FORM_ORIGINS, (c) => alipayGatewayOrigin(c.env)],
       },
       crossOriginEmbedderPolicy: false,
     }),

@@ -2,7 +2,7 @@
  * The payments domain's public face for the rest of the app: WeChat Pay and Alipay called directly
  * (one provider interface), beside Stripe. Other domains import from here, never from a file inside.
  */
-export { closeProviderPayment, isProviderMethod, payChannelFor, payPageUrl, paysOnline, syncProviderPayment } from './online';
+export { alipayGatewayOrigin, closeProviderPayment, PAYMENT_FORM_ORIGINS, isProviderMethod, payChannelFor, payPageUrl, paysOnline, syncProviderPayment } from './online';
 export { PROVIDER_NAMES, type PayChannel, type ProviderName } from './providers/provider';
 export { providersAvailable } from './providers/registry';
 export { OnlineMethodOptions } from './online.views';

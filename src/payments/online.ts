@@ -210,3 +210,15 @@ export function unnotifiedProviderPayments(ctx: PaymentContext, olderThanMs: num
     .where(and(eq(payments.status, 'pending'), inArray(payments.method, [...PROVIDER_NAMES]), isNotNull(payments.payChannel), lt(payments.updatedAt, ctx.now - olderThanMs), gt(payments.expiresAt, ctx.now)))
     .limit(limit);
 }
+
+/** Where a checkout's redirect chain may end besides Stripe: WeChat Pay's H5 page (Alipay's gateway comes from the env). */
+export const PAYMENT_FORM_ORIGINS = ['https://wx.tenpay.com'] as const;
+
+/** The origin of the Alipay gateway this deployment uses (production, sandbox, or a fake on loopback). */
+export function alipayGatewayOrigin(env: { ALIPAY_GATEWAY_URL?: string }): string {
+  try {
+    return new URL(env.ALIPAY_GATEWAY_URL || 'https://openapi.alipay.com/gateway.do').origin;
+  } catch {
+    return 'https://openapi.alipay.com';
+  }
+}

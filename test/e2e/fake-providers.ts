@@ -28,6 +28,7 @@ export async function startFakeProviders(port: number): Promise<FakeProviders> {
 
   async function route(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
+    if (process.env.FAKE_PROVIDERS_DEBUG) console.error('fake provider:', request.method, pathname);
     if (pathname.startsWith('/v3/')) return wechat.handle(request);
     if (pathname === '/__wechat/pay' && request.method === 'POST') {
       const outTradeNo = new URLSearchParams(await request.text()).get('out_trade_no') ?? '';

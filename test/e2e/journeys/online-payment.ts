@@ -34,7 +34,7 @@ async function checkOut(page: Page, baseUrl: string, method: '微信支付' | '�
   await page.getByLabel('自提点').selectOption(LIJIANG_SHOWROOM);
   await page.getByLabel('姓名').fill('杨女士');
   await page.getByLabel('联系电话').fill('139 1234 5678');
-  await page.getByLabel(method).check();
+  await page.getByRole('radio', { name: method, exact: true }).check();
   await page.getByRole('button', { name: '提交订单' }).click();
 }
 
@@ -65,8 +65,12 @@ const onlinePayment: Journey = async ({ browser, baseUrl }) => {
   // 2. Phone, Alipay: off to the cashier (手机网站支付), pay, and back to a paid order.
   const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', userAgent: PHONE_UA });
   const phone = await phoneContext.newPage();
+  if (process.env.FAKE_PROVIDERS_DEBUG) phone.on('response', (r) => console.error('phone response', r.request().method(), r.url().slice(0, 120), r.status()));
+  if (process.env.FAKE_PROVIDERS_DEBUG) phone.on('requestfailed', (r) => console.error('phone failed', r.url().slice(0, 120), r.failure()?.errorText));
   await checkOut(phone, baseUrl, '支付宝');
-  await phone.waitForURL(/\/gateway\.do\?/);
+  await phone.waitForURL(/\/gateway\.do\?/).catch(async (error) => {
+    throw new Error(`not at the Alipay cashier but at ${phone.url()}: ${(await phone.locator('body').textContent())?.slice(0, 300)}`, { cause: error });
+  });
   assert.ok(await phone.getByRole('heading', { name: '支付宝收银台' }).isVisible(), 'the Alipay cashier accepted our signed request');
   await Promise.all([phone.waitForURL(/\/orders\/ord_\w+\?token=/), phone.getByRole('button', { name: '确认付款' }).click()]);
   const phoneText = (await phone.locator('main').textContent()) ?? '';
