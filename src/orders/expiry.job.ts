@@ -1,10 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { orders } from '../db/schema';
-import type { Job } from '../jobs/scheduled';
-import { closeProviderPayment, isProviderMethod } from '../payments';
-import { arrivalFromSession, closeCheckoutSession } from '../payments/checkout';
-import { getStripe } from '../payments/stripe';
-import { subjectOf } from '../payments/subjects';
+import type { Job } from '../lib/jobs';
+import { arrivalFromSession, closeCheckoutSession, closeProviderPayment, getStripe, isProviderMethod, subjectOf } from '../payments';
 import { overdueOnlineOrders } from './lifecycle';
 import { loadOrder } from './order-read';
 

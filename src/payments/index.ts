@@ -1,7 +1,22 @@
-/**
- * The payments domain's public face for the rest of the app: WeChat Pay and Alipay called directly
- * (one provider interface), beside Stripe. Other domains import from here, never from a file inside.
- */
+/** The public module of payments: Stripe access, Checkout, refunds and the payment-subject contract. Everything else in the folder is private. */
+export { CHECKOUT_WINDOW_MS, SESSION_EXPAND, arrivalFromSession, closeCheckoutSession } from './checkout';
+export { paymentsApi } from './payments.index';
+export { paymentsPages } from './payments.pages';
+export { applyStripeRefund, refundPayment, settleRefund } from './refunds';
+export { getStripe, stripeConfigured } from './stripe';
+export {
+  registerPaymentSubjects,
+  registeredSubject,
+  subjectOf,
+  type MoneyArrival,
+  type PaymentContext,
+  type PaymentOutcome,
+  type PaymentRow,
+  type PaymentSubject,
+  type RefundRow,
+} from './subjects';
+
+// WeChat Pay and Alipay called directly (one provider interface), beside Stripe.
 export { alipayGatewayOrigin, closeProviderPayment, PAYMENT_FORM_ORIGINS, isProviderMethod, payChannelFor, payPageUrl, paysOnline, syncProviderPayment } from './online';
 export { PROVIDER_NAMES, type PayChannel, type ProviderName } from './providers/provider';
 export { providersAvailable } from './providers/registry';

@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { payments } from '../db/schema';
+import { orderLines, orders, payments } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
-import { loadOrder, type OrderBundle } from '../orders/order-read';
-import { currentPath } from '../orders/views';
+import { currentPath } from '../views/kit';
 import { Layout } from '../views/layout';
 import { isProviderMethod, payChannelFor, startProviderPayment, syncProviderPayment } from './online';
 import { JsapiView, NativeQrView } from './online.views';
@@ -44,12 +43,21 @@ function ctxOf(c: Context<AppEnv>): PaymentContext {
   return { db: c.var.db, env: c.env, stripe: null, now: Date.now() };
 }
 
-type Payable = { payment: PaymentRow & { method: 'wechat_pay' | 'alipay' }; bundle: OrderBundle; token: string };
+/** The order's own rows, read directly (payments sits below orders: it may not import that domain). */
+type PayableOrder = { order: typeof orders.$inferSelect; lines: { nameZh: string; nameEn: string }[] };
+type Payable = { payment: PaymentRow & { method: 'wechat_pay' | 'alipay' }; bundle: PayableOrder; token: string };
+
+async function orderOf(c: Context<AppEnv>, orderId: string): Promise<PayableOrder | null> {
+  const order = await c.var.db.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!order) return null;
+  const lines = await c.var.db.select({ nameZh: orderLines.nameZh, nameEn: orderLines.nameEn }).from(orderLines).where(eq(orderLines.orderId, orderId));
+  return { order, lines };
+}
 
 /** The order's provider payment, for whoever holds its link (token) or placed it signed in. */
 async function payableOf(c: Context<AppEnv>): Promise<Payable> {
   const payment = await c.var.db.select().from(payments).where(eq(payments.id, c.req.param('paymentId')!)).get();
-  const bundle = payment?.orderId ? await loadOrder(c.var.db, payment.orderId) : null;
+  const bundle = payment?.orderId ? await orderOf(c, payment.orderId) : null;
   const token = c.req.query('token') ?? '';
   const actor = c.var.actor;
   const allowed = bundle && (token === bundle.order.accessToken || (actor !== null && bundle.order.buyerUserId === actor.userId));
@@ -60,7 +68,7 @@ async function payableOf(c: Context<AppEnv>): Promise<Payable> {
 const orderHref = (p: Payable) => `/orders/${p.bundle.order.id}?token=${p.token}`;
 const returnHref = (p: Payable) => `/pay/${p.payment.id}/return?token=${p.token}`;
 
-function description(bundle: OrderBundle): string {
+function description(bundle: PayableOrder): string {
   const first = bundle.lines[0];
   const more = bundle.lines.length > 1 ? ` 等${bundle.lines.length}件` : '';
   return `山海消费帮扶 ${first ? first.nameZh || first.nameEn : bundle.order.id}${more}`;

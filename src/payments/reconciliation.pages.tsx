@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { messages } from '../lib/i18n';
 import { formatFen } from '../lib/money';
-import { label, shanghaiDateTime } from '../orders/orders.i18n';
-import { currentPath, MessagePage } from '../orders/views';
+import { label } from '../views/status-labels';
+import { shanghaiDateTime } from '../lib/time';
+import { currentPath, MessagePage } from '../views/kit';
 import { Layout } from '../views/layout';
 import { listDifferences } from './reconciliation';
 

@@ -4,16 +4,16 @@ import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
 import { notifications, purchaseApprovals, user, type ApprovalStatus } from '../db/schema';
 import type { Actor, Bindings, Membership } from '../env';
-import { loadMemberships } from '../accounts/actor';
+import { loadMemberships } from '../accounts';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { orderingMemberships } from '../orders/buyer';
-import { guardFailure, transition } from '../orders/guards';
-import { placeOrder } from '../orders/orders.service';
-import type { OrderView } from '../orders/orders.schemas';
-import { approvalsQuery, findApproval, toApprovalView } from './approvals.store';
+import { orderingMemberships } from '../orders';
+import { guardFailure, transition } from '../db/guards';
+import { placeOrder } from '../orders';
+import type { OrderView } from '../orders';
+import { approvalsQuery, findApproval, toApprovalView } from '../orders';
 import type { ApprovalView } from './procurement.schemas';
 
 /**

@@ -1,7 +1,7 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { isBuyerKind, requireActor, requireAdmin, requireBuyerPurchaser } from '../accounts/policy';
+import { isBuyerKind, requireActor, requireAdmin, requireBuyerPurchaser } from '../accounts';
 import type { Db } from '../db/client';
 import { organization } from '../db/schema';
 import type { AppEnv } from '../env';
@@ -12,7 +12,7 @@ import { approvePurchase, getApproval, listApprovals, rejectPurchase } from './a
 import { parseBulkCsv } from './bulk-csv';
 import { placeBulk, previewBulk } from './bulk.service';
 import { consumption, consumptionCsv, currentShanghaiYear } from './consumption';
-import { creditPosition } from './credit';
+import { creditPosition } from '../orders';
 import { listInvoices, requestFapiao } from './invoices.service';
 import { requireApprovalDecider, requireApprovalReader, requireBuyerMember } from './policy';
 import * as priceLists from './price-lists.service';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { pageErrorHandler } from '../accounts/pages.support';
+import { pageErrorHandler } from '../accounts';
 import type { AppEnv } from '../env';
 import { approvalPages } from './approvals.pages';
 import { bulkPages } from './bulk.pages';

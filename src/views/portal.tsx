@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { cooperativeMemberships } from '../accounts/policy';
 import type { Actor, AppEnv, Membership } from '../env';
 import { AppError } from '../lib/errors';
 import { messages, type Locale } from '../lib/i18n';
-import { Layout } from '../views/layout';
+import { shanghaiDateTime } from '../lib/time';
+import { Layout } from './layout';
+import { currentPath as pathOf } from './kit';
 
 /** Shared pieces of the cooperative portal pages: who is acting for which cooperative, nav, notices. */
 export const portalText = messages({
@@ -46,8 +47,7 @@ export const portalText = messages({
 
 /** The current path and query, for the language switch and sign-in return. */
 export function currentPath(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url);
-  return `${url.pathname}${url.search}`;
+  return pathOf(c.req.url);
 }
 
 /** Sends a guest to sign in and back here afterwards. */
@@ -64,7 +64,7 @@ export type PortalContext = { actor: Actor; locale: Locale; coops: Membership[];
 export function portalContext(c: Context<AppEnv>): PortalContext | null {
   const actor = c.var.actor;
   if (!actor) return null;
-  const coops = cooperativeMemberships(actor).filter((m) => m.role === 'owner' || m.role === 'staff');
+  const coops = actor.memberships.filter((m) => m.kind === 'cooperative' && (m.role === 'owner' || m.role === 'staff'));
   const requested = c.req.query('coop');
   const coop = coops.find((m) => m.organizationId === requested) ?? (coops.length === 1 ? coops[0]! : null);
   return { actor, locale: c.var.locale, coops, coop };
@@ -171,7 +171,7 @@ export function errorMessage(error: unknown): string {
 /** 'YYYY-MM-DD HH:mm' in Shanghai time. */
 export function shanghaiTime(ms: number | null | undefined): string {
   if (!ms) return '—';
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return shanghaiDateTime(ms);
 }
 
 /** Reads a form once for a page POST. */
