@@ -29,7 +29,7 @@ import { settlementsApi } from './settlements';
 import { settlementPages } from './settlements';
 import { ordersApi } from './orders';
 import { ordersPages } from './orders';
-import { paymentsApi } from './payments';
+import { alipayGatewayOrigin, PAYMENT_FORM_ORIGINS, paymentsApi } from './payments';
 import { paymentsPages } from './payments';
 import { adminApi } from './admin';
 import { adminPages } from './admin';
@@ -97,7 +97,8 @@ export function createApp() {
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'", 'https://checkout.stripe.com'],
+        // Checkout redirects (a form post's redirect chain is subject to form-action) to Stripe, WeChat Pay H5 and Alipay's cashier.
+        formAction: ["'self'", 'https://checkout.stripe.com', ...PAYMENT_FORM_ORIGINS, (c) => alipayGatewayOrigin(c.env)],
       },
       crossOriginEmbedderPolicy: false,
     }),

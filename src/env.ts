@@ -15,6 +15,24 @@ export type Bindings = {
   /** Stripe is optional: without a key the app runs with invoice and pay-at-pickup only. */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
+  /** WeChat Pay API v3 (all of these, or it is off): see src/payments/providers/registry.ts. */
+  WECHATPAY_MCHID?: string;
+  WECHATPAY_APPID?: string;
+  WECHATPAY_SERIAL_NO?: string;
+  WECHATPAY_PRIVATE_KEY?: string;
+  WECHATPAY_PUBLIC_KEY?: string;
+  WECHATPAY_PUBLIC_KEY_ID?: string;
+  WECHATPAY_API_V3_KEY?: string;
+  /** The Official Account's AppSecret, for WeChat's OAuth web authorisation (JSAPI openid); without it JSAPI is off. */
+  WECHATPAY_APP_SECRET?: string;
+  /** Overrides https://api.mch.weixin.qq.com (a fake provider server in browser journeys). */
+  WECHATPAY_BASE_URL?: string;
+  /** Alipay (all three, or it is off). */
+  ALIPAY_APP_ID?: string;
+  ALIPAY_PRIVATE_KEY?: string;
+  ALIPAY_PUBLIC_KEY?: string;
+  /** Overrides https://openapi.alipay.com/gateway.do (sandbox, or a fake server in browser journeys). */
+  ALIPAY_GATEWAY_URL?: string;
   /** "1" in `npm run bench`: exposes per-request D1 query counts and silences request logs. */
   BENCH_MODE?: string;
 };

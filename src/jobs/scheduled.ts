@@ -8,10 +8,11 @@ import { expireUnpaidOrders } from '../orders';
 import { groupBuyJobs } from '../group-buys';
 import { markOverdueInvoices } from '../procurement';
 import { placeStandingOrders } from '../procurement';
+import { queryUnnotifiedPayments, reconcileStatements } from '../payments';
 
 export type { Job };
 
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, placeStandingOrders, ...groupBuyJobs];
+export const jobs: Job[] = [queryUnnotifiedPayments, expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, placeStandingOrders, reconcileStatements, ...groupBuyJobs];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   composeDomains();

@@ -20,6 +20,7 @@ import { placeOrder } from './orders.service';
 import { orderAccess } from './policy';
 import type { Quote } from '../pricing';
 import { currentPath, MessagePage, Money, Notice } from '../views/kit';
+import { OnlineMethodOptions, providersAvailable, type ProviderName } from '../payments';
 
 /**
  * Checkout: delivery to a Shanghai address or pickup at a verified showroom, contact, and the payment
@@ -55,6 +56,7 @@ type CheckoutOptions = {
   /** Saved delivery locations of the organisations the actor orders for. */
   locations: { id: string; organizationId: string; label: string; street: string; receivingHours: string | null; isDefault: boolean }[];
   stripeAvailable: boolean;
+  online?: Record<ProviderName, boolean>;
 };
 
 async function checkoutOptions(db: Db, actor: Actor | null, stripeAvailable: boolean): Promise<CheckoutOptions> {
@@ -159,7 +161,7 @@ async function renderCheckout(c: Context<AppEnv>, form: CheckoutForm | null, err
   const locale = c.var.locale;
   const m = t(locale);
   const cartId = await findCartId(c.var.db, cartOwner(c));
-  const options = await checkoutOptions(c.var.db, c.var.actor, getStripe(c.env) !== null);
+  const options = { ...(await checkoutOptions(c.var.db, c.var.actor, getStripe(c.env) !== null)), online: providersAvailable(c.env) };
   const shown = form ?? blankForm(c.var.actor, options);
   // Priced for the organisation chosen (negotiated prices), only if the actor really orders for it.
   const pricedFor = options.organizations.find((o) => o.id === shown.organizationId) ?? null;
@@ -396,6 +398,7 @@ function CheckoutPage(props: { form: CheckoutForm; options: CheckoutOptions; quo
 
       <fieldset class="card" style="min-width:0">
         <legend>{m.paymentMethod}</legend>
+        {options.online ? <OnlineMethodOptions available={options.online} selected={form.paymentMethod} locale={locale} /> : null}
         {options.stripeAvailable ? (
           <label>
             <input type="radio" name="paymentMethod" value="stripe" checked={form.paymentMethod === 'stripe'} /> {m.payStripe}

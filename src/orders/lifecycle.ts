@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
-import { notifications, orders, payments, products, shipments, type OrderStatus, type PaymentStatus } from '../db/schema';
+import { notifications, ONLINE_PAYMENT_METHODS, orders, payments, products, shipments, type OrderStatus, type PaymentStatus } from '../db/schema';
 import { fulfilOrderStatement } from '../fulfilment';
 import { salesRollupStatements } from '../impact';
 import { newId } from '../lib/ids';
@@ -152,11 +152,11 @@ export function orderCancelledStatements(
   ];
 }
 
-/** Orders whose Stripe checkout window has passed without payment (the expiry job's work list). */
-export function overdueStripeOrders(db: Db, now: number, limit: number) {
+/** Orders whose online payment window (Stripe, WeChat Pay, Alipay) has passed without payment (the expiry job's work list). */
+export function overdueOnlineOrders(db: Db, now: number, limit: number) {
   return db
     .select({ id: orders.id })
     .from(orders)
-    .where(and(eq(orders.status, 'pending_payment'), eq(orders.paymentMethod, 'stripe'), sql`${orders.paymentDueAt} < ${now}`))
+    .where(and(eq(orders.status, 'pending_payment'), inArray(orders.paymentMethod, [...ONLINE_PAYMENT_METHODS]), sql`${orders.paymentDueAt} < ${now}`))
     .limit(limit);
 }

@@ -139,7 +139,8 @@ export function toOrderView(
             checkoutUrl: payment.status === 'pending' ? payment.checkoutUrl : null,
             expiresAt: payment.expiresAt,
             paidAt: payment.paidAt,
-            paidWith: payment.stripePaymentMethodType,
+            // Stripe says which wallet or card paid; WeChat Pay and Alipay are the method itself.
+            paidWith: payment.stripePaymentMethodType ?? (payment.providerTradeNo ? payment.method : null),
           }
         : null,
     refunds: partial

@@ -127,7 +127,7 @@ orderPages.get('/orders/:id/pay', async (c) => {
 function OrderPage({ order, organizationName, token, locale, m, notice, error }: { order: OrderView; organizationName?: string | null; token?: string; locale: Locale; m: OrderStrings; notice?: string; error?: string }) {
   const name = (x: { nameZh: string; nameEn: string }) => (locale === 'en' ? x.nameEn || x.nameZh : x.nameZh || x.nameEn);
   const payment = order.payment;
-  const mayPay = order.status === 'pending_payment' && payment?.method === 'stripe' && payment.status === 'pending';
+  const mayPay = order.status === 'pending_payment' && (payment?.method === 'stripe' || payment?.method === 'wechat_pay' || payment?.method === 'alipay') && payment.status === 'pending';
   const mayCancel = (order.status === 'pending_payment' || order.status === 'invoiced') && payment?.status === 'pending' && order.shipments.every((s) => s.status === 'pending');
   const accessToken = token ?? order.accessToken;
   return (

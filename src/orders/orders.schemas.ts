@@ -104,7 +104,7 @@ const paymentSchema = z.object({
   checkoutUrl: z.string().nullable().openapi({ description: 'Stripe Checkout page to send the buyer to (stripe only, while unpaid)' }),
   expiresAt: z.number().int().nullable(),
   paidAt: z.number().int().nullable(),
-  paidWith: z.string().nullable().openapi({ description: 'For stripe: the method the buyer paid with (card, alipay, wechat_pay), once known', example: 'alipay' }),
+  paidWith: z.string().nullable().openapi({ description: 'The method the buyer paid with, once known: for stripe card, alipay or wechat_pay; wechat_pay and alipay when paid to them directly', example: 'alipay' }),
 });
 
 const refundSchema = z.object({

@@ -27,6 +27,7 @@ import { exceedsPurchaserLimit } from '../accounts';
 import { approvalRequestStatements, findApproval } from './approvals.store';
 import { CREDIT_GUARD, creditGuardStatement, creditProblem } from './credit';
 import type { ApprovalView } from './approvals.schemas';
+import { closeProviderPayment, isProviderMethod, payPageUrl, paysOnline, providersAvailable } from '../payments';
 import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization, type InvoiceTermsProblem } from './buyer';
 import { resolveDelivery, validateContact, type ResolvedDelivery } from './delivery';
 import { guardFailure } from '../db/guards';
@@ -80,6 +81,10 @@ export async function paymentMethodProblem(
   switch (method) {
     case 'stripe':
       return getStripe(env) ? null : { message: 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site' };
+    case 'wechat_pay':
+      return providersAvailable(env).wechat_pay ? null : { message: 'WeChat Pay is not configured on this site' };
+    case 'alipay':
+      return providersAvailable(env).alipay ? null : { message: 'Alipay is not configured on this site' };
     case 'pay_at_pickup':
       return context.delivery.method === 'pickup' && context.delivery.pickupKind === 'showroom'
         ? null
@@ -113,18 +118,19 @@ type BuiltOrder = { bundle: OrderBundle; statements: Statement[] };
 /** The rows of a new order and the statements that write them (without stock and idempotency). */
 function buildOrder(
   db: Db,
-  input: { quote: Quote; delivery: ResolvedDelivery; contact: { name: string; phone: string; email: string | null }; method: PaymentMethod; actor: Actor | null; buyer: BuyerOrganization | null; now: number },
+  input: { quote: Quote; delivery: ResolvedDelivery; contact: { name: string; phone: string; email: string | null }; method: PaymentMethod; actor: Actor | null; buyer: BuyerOrganization | null; now: number; appUrl: string },
 ): BuiltOrder {
   const { quote, delivery, contact, method, now } = input;
   const orderId = newId('ord');
   const paymentId = newId('pay');
-  // Invoice and pay-at-pickup orders go to the cooperatives at once; Stripe ones once paid.
-  const released = method !== 'stripe';
-  const expiresAt = method === 'stripe' ? Math.floor((now + CHECKOUT_WINDOW_MS) / 1000) * 1000 : null;
+  // Invoice and pay-at-pickup orders go to the cooperatives at once; online ones once paid.
+  const released = !paysOnline(method);
+  const expiresAt = paysOnline(method) ? Math.floor((now + CHECKOUT_WINDOW_MS) / 1000) * 1000 : null;
+  const accessToken = randomToken(32);
   const status: OrderStatus = method === 'invoice' ? 'invoiced' : 'pending_payment';
   const order: OrderBundle['order'] = {
     id: orderId,
-    accessToken: randomToken(32),
+    accessToken,
     buyerUserId: input.actor?.userId ?? null,
     organizationId: input.buyer?.id ?? null,
     status,
@@ -210,7 +216,10 @@ function buildOrder(
     stripeCheckoutSessionId: null,
     stripePaymentIntentId: null,
     stripePaymentMethodType: null,
-    checkoutUrl: null,
+    // WeChat Pay and Alipay: our own page asks them for the trade, choosing the channel by the browser.
+    checkoutUrl: isProviderMethod(method) ? payPageUrl(input.appUrl, paymentId, accessToken) : null,
+    providerTradeNo: null,
+    payChannel: null,
     expiresAt,
     paidAt: null,
     confirmedByUserId: null,
@@ -282,7 +291,7 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
     return { approval: pending.view, replayed: false };
   }
 
-  const built = buildOrder(db, { quote, delivery, contact, method: input.paymentMethod, actor, buyer, now });
+  const built = buildOrder(db, { quote, delivery, contact, method: input.paymentMethod, actor, buyer, now, appUrl: ctx.env.APP_URL });
   const view = toOrderView(built.bundle, { appUrl: env.APP_URL, withToken: true });
   const orderedProducts = quote.lines.map((l) => l.productId);
   try {
@@ -321,6 +330,11 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
 }
 
 async function openCheckout(ctx: OrderContext, bundle: OrderBundle): Promise<string> {
+  const payment = bundle.payment;
+  if (payment && isProviderMethod(payment.method)) {
+    if (payment.status !== 'pending' || !payment.checkoutUrl) throw new AppError('invalid_state', 'This order has no payment waiting');
+    return payment.checkoutUrl;
+  }
   try {
     return await ensureCheckoutSession(ctx.db, getStripe(ctx.env), bundle, ctx.env.APP_URL);
   } catch (error) {
@@ -402,6 +416,11 @@ export async function cancelOrder(ctx: OrderContext, orderId: string, token?: st
       throw new AppError('invalid_state', 'This order has just been paid; it can no longer be cancelled');
     }
     if (closure.outcome === 'processing') throw new AppError('invalid_state', 'A payment for this order is being processed; it cannot be cancelled now');
+  }
+  if (payment && isProviderMethod(payment.method)) {
+    const closure = await closeProviderPayment({ db: ctx.db, env: ctx.env, stripe: null, now }, payment);
+    if (closure.outcome === 'paid') throw new AppError('invalid_state', 'This order has just been paid; it can no longer be cancelled');
+    if (closure.outcome === 'pending') throw new AppError('invalid_state', 'A payment for this order is under way; it cannot be cancelled now');
   }
   try {
     await runBatch(ctx.db, orderCancelledStatements(ctx.db, bundle, { at: now, reason: 'cancelled_by_buyer', from: CANCELLABLE, paymentStatus: 'cancelled' }));

@@ -15,3 +15,11 @@ export {
   type PaymentSubject,
   type RefundRow,
 } from './subjects';
+
+// WeChat Pay and Alipay called directly (one provider interface), beside Stripe.
+export { alipayGatewayOrigin, closeProviderPayment, PAYMENT_FORM_ORIGINS, isProviderMethod, payChannelFor, payPageUrl, paysOnline, syncProviderPayment } from './online';
+export { PROVIDER_NAMES, type PayChannel, type ProviderName } from './providers/provider';
+export { providersAvailable } from './providers/registry';
+export { OnlineMethodOptions } from './online.views';
+export { queryUnnotifiedPayments } from './online.jobs';
+export { reconcileStatements } from './reconciliation';

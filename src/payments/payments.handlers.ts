@@ -8,6 +8,9 @@ import type * as routes from './payments.routes';
 import { getStripe } from './stripe';
 import type { PaymentContext, PaymentRow, RefundRow } from './subjects';
 import { handleStripeEvent, verifyStripeEvent } from './webhooks';
+import { applyProviderNotification, type NotificationResult } from './online';
+import { ProviderRefusal, type ProviderName, type ProviderNotification } from './providers/provider';
+import { providerOf } from './providers/registry';
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -40,6 +43,31 @@ export const stripeWebhook: Handler<typeof routes.stripeWebhook> = async (c) => 
   const event = await verifyStripeEvent(await c.req.text(), c.req.header('stripe-signature'), secret);
   const result = await handleStripeEvent(paymentContext(c), event);
   return c.json({ received: true as const, result }, 200);
+};
+
+/** Verifies with the provider's keys, then applies once; a refusal is a 4xx problem with its `rule`. */
+async function providerNotification(c: Context<AppEnv>, name: ProviderName): Promise<NotificationResult> {
+  const provider = providerOf(c.env, name);
+  if (!provider) throw new AppError('not_found', `${name === 'wechat_pay' ? 'WeChat Pay' : 'Alipay'} is not configured on this site`);
+  const raw = new TextDecoder().decode(await c.req.arrayBuffer());
+  let note: ProviderNotification;
+  try {
+    note = await provider.verifyNotification(c.req.raw.headers, raw);
+  } catch (error) {
+    if (!(error instanceof ProviderRefusal)) throw error;
+    throw new AppError('bad_request', error.message, { errors: [{ path: 'body', message: error.message, rule: error.rule }], cause: error });
+  }
+  return applyProviderNotification(paymentContext(c), name, note);
+}
+
+export const wechatPayNotification: Handler<typeof routes.wechatPayNotification> = async (c) => {
+  await providerNotification(c, 'wechat_pay');
+  return c.body(null, 204);
+};
+
+export const alipayNotification: Handler<typeof routes.alipayNotification> = async (c) => {
+  await providerNotification(c, 'alipay');
+  return c.text('success', 200);
 };
 
 export const confirmPayment: Handler<typeof routes.confirmPayment> = async (c) => {

@@ -8,6 +8,8 @@ import { shanghaiDateTime } from '../lib/time';
 import { currentPath, MessagePage, Notice, StatusBadge } from '../views/kit';
 import { Layout } from '../views/layout';
 import { paymentContext } from './payments.handlers';
+import { payPages } from './pay.pages';
+import { reconciliationPages } from './reconciliation.pages';
 import { confirmOfflinePayment, listPayments, refundOrder, type AdminPayment } from './payments.service';
 
 /** `/admin/payments`: confirm invoice and pay-at-pickup money as received; refund paid orders. */
@@ -36,6 +38,7 @@ const t = messages({
     refundDone: '已登记退款。',
     forbidden: '仅平台管理员可访问此页面。',
     badAmount: '金额格式不对，例如 12.50',
+    reconciliation: '对账差异',
   },
   en: {
     title: 'Payments and refunds',
@@ -59,6 +62,7 @@ const t = messages({
     refundDone: 'Refund recorded.',
     forbidden: 'Only platform administrators may open this page.',
     badAmount: 'Not an amount, e.g. 12.50',
+    reconciliation: 'Reconciliation differences',
   },
 });
 
@@ -87,7 +91,7 @@ paymentsPages.get('/admin/payments', async (c) => {
   return c.html(
     <Layout title={m.title} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor}>
       <p class="no-print">
-        <a href="/admin">{m.admin}</a>
+        <a href="/admin">{m.admin}</a> · <a href="/admin/payments/reconciliation">{m.reconciliation}</a>
       </p>
       <h1>{m.title}</h1>
       {notice === 'confirmed' ? <Notice>{m.confirmed}</Notice> : notice === 'refunded' ? <Notice>{m.refundDone}</Notice> : null}
@@ -201,3 +205,7 @@ function PaymentTable({ items, locale, action }: { items: AdminPayment[]; locale
     </div>
   );
 }
+
+// WeChat Pay and Alipay pay pages (src/payments/pay.pages.tsx).
+paymentsPages.route('/', payPages);
+paymentsPages.route('/', reconciliationPages);

@@ -53,6 +53,43 @@ export const stripeWebhook = createRoute({
   },
 });
 
+const providerNotificationResponses = {
+  400: { description: 'Bad signature, stale timestamp or not a notification of ours: refused, nothing written (the provider retries)', content: problem },
+  404: { description: 'The provider is not configured on this site', content: problem },
+  422: { description: 'Verified, but for an order we do not have or for another amount: refused, nothing written', content: problem },
+} as const;
+
+export const wechatPayNotification = createRoute({
+  method: 'post',
+  path: '/webhooks/wechat-pay',
+  tags: ['Payments'],
+  summary: 'WeChat Pay v3 notifications',
+  description:
+    'Signed by WeChat Pay (`Wechatpay-Signature` over `timestamp\\nnonce\\nbody\\n`, verified with its platform public key; refused when the timestamp is more than 5 minutes off); the `resource` is AES-256-GCM encrypted with our APIv3 key. TRANSACTION.SUCCESS records the payment, REFUND.* settles our refund (`out_refund_no` = our refund id). Answered 204 once the effect is committed; a redelivery is 204 and changes nothing.',
+  request: {
+    headers: z.object({
+      'wechatpay-signature': z.string().max(1000).optional(),
+      'wechatpay-timestamp': z.string().max(20).optional(),
+      'wechatpay-nonce': z.string().max(100).optional(),
+      'wechatpay-serial': z.string().max(100).optional(),
+    }),
+  },
+  responses: { 204: { description: 'Received and applied (or already applied)' }, ...providerNotificationResponses },
+});
+
+export const alipayNotification = createRoute({
+  method: 'post',
+  path: '/webhooks/alipay',
+  tags: ['Payments'],
+  summary: 'Alipay asynchronous notifications',
+  description:
+    'Form-encoded, RSA2-signed by Alipay over the sorted fields without `sign` and `sign_type`, verified with Alipay\'s public key. TRADE_SUCCESS / TRADE_FINISHED records the payment; a notify carrying `out_biz_no` and `refund_fee` settles our refund. Answered `success` (text) only after the effect is committed.',
+  responses: {
+    200: { description: '`success`', content: { 'text/plain': { schema: z.literal('success') } } },
+    ...providerNotificationResponses,
+  },
+});
+
 export const confirmPayment = createRoute({
   method: 'post',
   path: '/admin/payments/{id}/confirm',

@@ -17,6 +17,7 @@ export async function confirmOfflinePayment(ctx: PaymentContext, actor: Actor, p
   const payment = await ctx.db.select().from(payments).where(eq(payments.id, paymentId)).get();
   if (!payment) throw new AppError('not_found', 'Payment not found');
   if (payment.method === 'stripe') throw new AppError('invalid_state', 'Card, Alipay and WeChat Pay payments are confirmed by Stripe, not by hand');
+  if (payment.method === 'wechat_pay' || payment.method === 'alipay') throw new AppError('invalid_state', 'WeChat Pay and Alipay payments are confirmed by the provider, not by hand');
   if (payment.status !== 'pending') throw new AppError('invalid_state', `This payment is already ${payment.status}`);
   const outcome = await subjectOf(payment).moneyArrived(ctx, payment, {
     details: { bankReference, confirmedByUserId: actor.userId },

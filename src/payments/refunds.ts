@@ -7,6 +7,8 @@ import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { retryOnGuardFailure, transition } from '../db/guards';
+import { ProviderError, PROVIDER_NAMES, type ProviderName } from './providers/provider';
+import { providerOf } from './providers/registry';
 import type { PaymentContext, PaymentRow, PaymentSubject, RefundRow } from './subjects';
 
 /**
@@ -29,6 +31,11 @@ export type RefundRequest = {
 
 function tookByStripe(payment: PaymentRow): boolean {
   return payment.method === 'stripe' && payment.stripePaymentIntentId !== null;
+}
+
+/** WeChat Pay or Alipay took it: the refund goes back through them, the way the money came. */
+function tookByProvider(payment: PaymentRow): payment is PaymentRow & { method: ProviderName } {
+  return (PROVIDER_NAMES as readonly string[]).includes(payment.method) && payment.providerTradeNo !== null;
 }
 
 export async function refundPayment(ctx: PaymentContext, subject: PaymentSubject, payment: PaymentRow, request: RefundRequest): Promise<RefundRow> {
@@ -70,13 +77,13 @@ export async function refundPayment(ctx: PaymentContext, subject: PaymentSubject
       entityType: payment.orderId ? 'order' : 'group_buy_participant',
       entityId: payment.orderId ?? payment.participantId ?? payment.id,
       before: { refundedFen: payment.refundedFen },
-      after: { refundId, amountFen, reason: request.reason, via: tookByStripe(payment) ? 'stripe' : payment.method },
+      after: { refundId, amountFen, reason: request.reason, via: payment.method },
       at: ctx.now,
     }),
   ];
 
   try {
-    if (!tookByStripe(payment)) {
+    if (!tookByStripe(payment) && !tookByProvider(payment)) {
       // Money that did not go through Stripe was given back by hand; record it as done, in one batch.
       await retryOnGuardFailure(async () => runBatch(ctx.db, [...reserve, ...(await settledStatements(ctx, subject, payment, refund, 'succeeded'))]));
       return { ...refund, status: 'succeeded' };
@@ -89,6 +96,7 @@ export async function refundPayment(ctx: PaymentContext, subject: PaymentSubject
     throw error;
   }
 
+  if (tookByProvider(payment)) return refundThroughProvider(ctx, subject, payment, refund);
   if (!ctx.stripe) throw new AppError('payment_provider_error', 'Stripe took this payment but is not configured now; the refund is recorded as pending');
   let stripeRefund: Stripe.Refund;
   try {
@@ -115,6 +123,36 @@ export async function refundPayment(ctx: PaymentContext, subject: PaymentSubject
     throw error;
   }
   return applyStripeRefund(ctx, subject, refundId, stripeRefund, []);
+}
+
+/**
+ * Our refund id is the provider's refund number (`out_refund_no`, `out_request_no`): asking again
+ * after a lost answer refunds once. A refusal gives the reservation back; an unknown outcome leaves
+ * the refund pending for its notification (or a retry of the same refund).
+ */
+async function refundThroughProvider(ctx: PaymentContext, subject: PaymentSubject, payment: PaymentRow & { method: ProviderName }, refund: RefundRow): Promise<RefundRow> {
+  const provider = providerOf(ctx.env, payment.method);
+  if (!provider) throw new AppError('payment_provider_error', `${payment.method} took this payment but is not configured now; the refund is recorded as pending`);
+  let outcome: Awaited<ReturnType<typeof provider.refund>>;
+  try {
+    outcome = await provider.refund({
+      outTradeNo: payment.id,
+      outRefundNo: refund.id,
+      amountFen: refund.amountFen,
+      totalFen: payment.amountFen,
+      reason: refund.reason,
+      notifyUrl: `${ctx.env.APP_URL.replace(/\/$/, '')}/api/v1/webhooks/${payment.method === 'wechat_pay' ? 'wechat-pay' : 'alipay'}`,
+    });
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    if (error.refused) {
+      await settleRefund(ctx, subject, refund.id, 'failed', { lead: [] });
+      throw new AppError('payment_provider_error', `${payment.method} refused the refund: ${error.code}`, { cause: error });
+    }
+    throw new AppError('payment_provider_error', `${payment.method} did not confirm the refund yet; it is recorded as pending`, { cause: error });
+  }
+  if (outcome.state === 'processing') return refund;
+  return settleRefund(ctx, subject, refund.id, outcome.state, { lead: [] });
 }
 
 /** Settles our refund row from Stripe's refund object (the create response or a webhook). */

@@ -19,8 +19,8 @@ export type RefundRow = typeof refunds.$inferSelect;
 export type PaymentContext = { db: Db; env: Bindings; stripe: Stripe | null; now: number };
 
 export type MoneyArrival = {
-  /** Columns recorded on the payment row with the success (Stripe ids, bank reference, who confirmed). */
-  details: Partial<Pick<PaymentRow, 'stripePaymentIntentId' | 'stripeCheckoutSessionId' | 'stripePaymentMethodType' | 'bankReference' | 'confirmedByUserId'>>;
+  /** Columns recorded on the payment row with the success (Stripe ids, WeChat Pay / Alipay trade number, bank reference, who confirmed). */
+  details: Partial<Pick<PaymentRow, 'stripePaymentIntentId' | 'stripeCheckoutSessionId' | 'stripePaymentMethodType' | 'providerTradeNo' | 'bankReference' | 'confirmedByUserId'>>;
   /** Payment states it may succeed from. Stripe money can arrive for a checkout we had given up on; an admin confirms only pending ones. */
   from: readonly PaymentStatus[];
   /** Statements that must open the batch (a webhook's event-id insert). */

@@ -60,6 +60,8 @@ export const st = messages({
     invoice: '账期（对公转账）',
     stripe: '在线支付',
     pay_at_pickup: '到店付款',
+    wechat_pay: '微信支付',
+    alipay: '支付宝',
     // refusals, by rule
     rule_start_in_past: '开始日期不能早于今天。',
     rule_end_before_start: '结束日期不能早于开始日期。',
@@ -137,6 +139,8 @@ export const st = messages({
     invoice: 'Invoice (bank transfer)',
     stripe: 'Online payment',
     pay_at_pickup: 'Pay at pickup',
+    wechat_pay: 'WeChat Pay',
+    alipay: 'Alipay',
     rule_start_in_past: 'The start cannot be before today.',
     rule_end_before_start: 'The end cannot be before the start.',
     rule_no_occurrence: 'No day between the start and the end fits this schedule.',

@@ -38,6 +38,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { startFakeProviders, type FakeProviders } from './fake-providers';
 import { CHROMIUM_PATH, RESULTS_DIR, screenshot, useViewport, VIEWPORTS, type Journey, type Viewport } from './support';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -90,7 +91,7 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, timeoutMs = 
   throw new Error(`${baseUrl}/healthz did not answer within ${timeoutMs / 1000} s; see test-results/wrangler-dev.log`);
 }
 
-function startServer(port: number, inspectorPort: number, persistTo: string): ChildProcess {
+function startServer(port: number, inspectorPort: number, persistTo: string, vars: Record<string, string> = {}): ChildProcess {
   const log = createWriteStream(path.join(RESULTS_DIR, 'wrangler-dev.log'));
   const server = spawn(
     WRANGLER,
@@ -101,6 +102,7 @@ function startServer(port: number, inspectorPort: number, persistTo: string): Ch
       '--inspector-port', String(inspectorPort),
       '--persist-to', persistTo,
       '--var', `APP_URL:http://127.0.0.1:${port}`,
+      ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       '--show-interactive-dev-session=false',
       '--live-reload=false',
       '--log-level', 'warn',
@@ -140,7 +142,7 @@ function journeyFiles(filter: string[]): string[] {
     .sort();
 }
 
-type JourneyModule = { default?: Journey; viewports?: 'self' | 'each' };
+type JourneyModule = { default?: Journey; viewports?: 'self' | 'each'; fakeProviders?: boolean };
 
 /** The runs of one journey file: once per viewport, or once when it covers both sizes itself. */
 function runsOf(module: JourneyModule, filter: string[]): Viewport[] {
@@ -201,6 +203,7 @@ async function main(): Promise<number> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
+  let fakeProviders: FakeProviders | undefined;
   let browser: Browser | undefined;
   let passed = 0;
   let failed = 0;
@@ -208,7 +211,14 @@ async function main(): Promise<number> {
     console.log(`Preparing a fresh database in ${persistTo}`);
     run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
     run(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/seed-local.ts', '--persist-to', persistTo]);
-    server = startServer(port, inspectorPort, persistTo);
+    // A journey exporting `fakeProviders = true` gets WeChat Pay and Alipay on loopback (test/e2e/fake-providers.ts),
+    // configured into wrangler dev; process.env.FAKE_PROVIDERS_URL tells it where.
+    const wanted = await Promise.all(files.map((file) => loadJourney(file).then((m) => m.fakeProviders === true, () => false)));
+    if (wanted.some(Boolean)) {
+      fakeProviders = await startFakeProviders(await freePort());
+      process.env.FAKE_PROVIDERS_URL = fakeProviders.url;
+    }
+    server = startServer(port, inspectorPort, persistTo, fakeProviders?.vars);
     await waitForHealth(baseUrl, server);
     console.log(`wrangler dev is up at ${baseUrl}; running ${files.length} journey(s)`);
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
@@ -234,6 +244,7 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close().catch(() => undefined);
     if (server) await stopServer(server);
+    await fakeProviders?.stop();
     rmSync(persistTo, { recursive: true, force: true });
   }
   console.log(`${passed} passed, ${failed} failed`);

@@ -13,8 +13,11 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const PAYMENT_METHODS = ['stripe', 'invoice', 'pay_at_pickup'] as const;
+/** `wechat_pay` and `alipay` are the providers called directly (src/payments/providers), not through Stripe. */
+export const PAYMENT_METHODS = ['stripe', 'invoice', 'pay_at_pickup', 'wechat_pay', 'alipay'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+/** Paid online within a payment window: the order waits for the money, and is cancelled when the window passes. */
+export const ONLINE_PAYMENT_METHODS = ['stripe', 'wechat_pay', 'alipay'] as const satisfies readonly PaymentMethod[];
 
 export const DELIVERY_METHODS = ['ship', 'pickup'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
@@ -188,6 +191,10 @@ export const payments = sqliteTable(
     /** The Stripe payment method type that took the money (card, alipay, wechat_pay). */
     stripePaymentMethodType: text(),
     checkoutUrl: text(),
+    /** WeChat Pay / Alipay: their number for the trade (transaction_id, trade_no), once paid. */
+    providerTradeNo: text(),
+    /** WeChat Pay / Alipay: how the buyer was asked to pay (native QR, h5, jsapi; page, wap). */
+    payChannel: text(),
     expiresAt: integer(),
     paidAt: integer(),
     confirmedByUserId: text(),
