@@ -18,6 +18,9 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts'],
       exclude: ['test/e2e/**', 'test/bench/**', 'node_modules/**'],
       setupFiles: ['./test/setup/apply-migrations.ts'],
+      // Two files at a time: one file's workerd start-up and migrations are mostly waiting, so on 2 cores the
+      // default (cores - 1 = one file at a time) leaves a core idle for most of the run.
+      maxWorkers: 2,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },
