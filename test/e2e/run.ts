@@ -91,6 +91,12 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, timeoutMs = 
   throw new Error(`${baseUrl}/healthz did not answer within ${timeoutMs / 1000} s; see test-results/wrangler-dev.log`);
 }
 
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 function startServer(port: number, inspectorPort: number, persistTo: string, vars: Record<string, string> = {}): ChildProcess {
   const log = createWriteStream(path.join(RESULTS_DIR, 'wrangler-dev.log'));
   const server = spawn(
@@ -200,7 +206,8 @@ async function main(): Promise<number> {
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const persistTo = mkdtempSync(path.join(tmpdir(), 'shanhai-e2e-'));
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+  // Three ports picked before any is bound: each must differ from the others, or the later bind fails (EADDRINUSE).
+  const [port, inspectorPort, fakeProvidersPort] = await distinctFreePorts(3);
   const baseUrl = `http://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
   let fakeProviders: FakeProviders | undefined;
@@ -215,7 +222,7 @@ async function main(): Promise<number> {
     // configured into wrangler dev; process.env.FAKE_PROVIDERS_URL tells it where.
     const wanted = await Promise.all(files.map((file) => loadJourney(file).then((m) => m.fakeProviders === true, () => false)));
     if (wanted.some(Boolean)) {
-      fakeProviders = await startFakeProviders(await freePort());
+      fakeProviders = await startFakeProviders(fakeProvidersPort);
       process.env.FAKE_PROVIDERS_URL = fakeProviders.url;
     }
     server = startServer(port, inspectorPort, persistTo, fakeProviders?.vars);
