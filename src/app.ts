@@ -83,6 +83,18 @@ function asScriptRequest(request: Request, appUrl: string): Request {
   return presented;
 }
 
+/** The OpenAPI document's own fields, served at /openapi.json (scripts/openapi-document.mts prints the same document). */
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Shanhai API',
+    version: '1.0.0',
+    description:
+      'Marketplace for consumption-based assistance (消费帮扶) between Shanghai districts and their paired counties. Money is integer fen; errors are RFC 9457 problem+json.',
+  },
+  servers: [{ url: '/' }],
+};
+
 export function createApp() {
   composeDomains();
   const app = createRouter();
@@ -151,16 +163,7 @@ export function createApp() {
     }
   });
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Shanhai API',
-      version: '1.0.0',
-      description:
-        'Marketplace for consumption-based assistance (消费帮扶) between Shanghai districts and their paired counties. Money is integer fen; errors are RFC 9457 problem+json.',
-    },
-    servers: [{ url: '/' }],
-  });
+  app.doc31('/openapi.json', OPENAPI_DOCUMENT);
   app.get('/docs', (c) => c.html(`<!doctype html>${ApiDocsPage({ specUrl: '/openapi.json' })}`));
 
   app.route('/api/v1', accountsApi);
