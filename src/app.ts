@@ -6,7 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountsApi } from './accounts/accounts.api';
 import { accountsPages } from './accounts/accounts.pages';
-import { resolveActor } from './accounts/actor';
+import { hasCredentials, resolveActor } from './accounts/actor';
 import { createAuth } from './accounts/auth';
 import { catalogApi, catalogPages } from './catalog';
 import { countingD1, createDb } from './db/client';
@@ -14,6 +14,8 @@ import { openSession, rememberBookmark } from './db/session';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
+import { publicCache, publishAfterWrites } from './lib/public-cache';
+import { CART_COOKIE } from './orders/cart.cookie';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives/cooperatives.api';
 import { photoPages } from './cooperatives/photos.pages';
@@ -59,6 +61,24 @@ const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** Reads that are the same for every anonymous visitor in a locale, and depend only on catalog and impact data. */
+const PUBLIC_READS = [
+  '/api/v1/products',
+  '/api/v1/products/:id',
+  '/api/v1/counties',
+  '/api/v1/counties/:id',
+  '/api/v1/districts',
+  '/api/v1/cooperatives/:id',
+  '/api/v1/impact',
+  '/',
+  '/products',
+  '/products/:id',
+  '/counties',
+  '/counties/:id',
+  '/cooperatives/:id',
+  '/impact',
+];
+
 export function createApp() {
   const app = createRouter();
 
@@ -87,7 +107,11 @@ export function createApp() {
     const bearerOnly = c.req.header('authorization')?.startsWith('Bearer ') && !c.req.header('cookie');
     return bearerOnly ? next() : sameOrigin(c, next);
   });
-  app.use('*', provideDb, chooseLocale, resolveActor);
+  app.use('*', provideDb, chooseLocale, resolveActor, publishAfterWrites);
+  // Public reads answered from the Cache API (src/lib/public-cache.ts), registered here so pages and
+  // handlers stay unaware of it. Anyone who could see something of their own bypasses it.
+  const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || getCookie(c, CART_COOKIE) !== undefined });
+  for (const path of PUBLIC_READS) app.use(path, cached);
 
   // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.
   app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(c.req.raw));

@@ -4,6 +4,7 @@ import { assumeReceiptJob } from '../fulfilment/jobs';
 import { expireUnpaidOrders } from '../orders/expiry.job';
 import { groupBuyJobs } from '../group-buys/group-buys.jobs';
 import { markOverdueInvoices } from '../procurement/invoices.service';
+import { appOrigin, publishDataVersions } from '../lib/public-cache';
 
 /** A scheduled job: idempotent and safe to run twice or concurrently. Returns how many rows it changed. */
 export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
@@ -22,5 +23,7 @@ export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise
       results[job.name] = -1;
     }
   }
+  // Jobs change stock and sales (expiry, group-buy closing): cached public reads must move to the new versions.
+  await publishDataVersions(appOrigin(env.APP_URL), env.DB);
   return results;
 }
