@@ -2,6 +2,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountsApi } from './accounts/accounts.api';
@@ -15,6 +16,7 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { publicCache, publishAfterWrites } from './lib/public-cache';
+import { limitGuestWrites, type RateLimitBinding } from './lib/rate-limit';
 import { CART_COOKIE } from './orders/cart.cookie';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives/cooperatives.api';
@@ -79,6 +81,15 @@ const PUBLIC_READS = [
   '/impact',
 ];
 
+/** Writes a guest may send, limited per address (src/lib/rate-limit.ts); the action names the counter. */
+const GUEST_WRITES: Array<[path: string, binding: RateLimitBinding, action: string]> = [
+  ['/api/v1/orders', 'GUEST_ORDERS', 'order'],
+  ['/checkout', 'GUEST_ORDERS', 'order'],
+  ['/api/v1/group-buys/:id/participants', 'GUEST_ORDERS', 'join'],
+  ['/g/:shortCode', 'GUEST_ORDERS', 'join'],
+  ['/api/v1/quotes', 'GUEST_QUOTES', 'quote'],
+];
+
 export function createApp() {
   const app = createRouter();
 
@@ -112,6 +123,8 @@ export function createApp() {
   // handlers stay unaware of it. Anyone who could see something of their own bypasses it.
   const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || getCookie(c, CART_COOKIE) !== undefined });
   for (const path of PUBLIC_READS) app.use(path, cached);
+  const signedIn = (c: Context<AppEnv>) => hasCredentials(c.req.raw.headers);
+  for (const [path, binding, action] of GUEST_WRITES) app.post(path, limitGuestWrites({ binding, action, signedIn }));
 
   // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.
   app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(c.req.raw));

@@ -11,6 +11,10 @@ export type Bindings = {
   /** Stripe is optional: without a key the app runs with invoice and pay-at-pickup only. */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
+  /** Guest orders, checkout and group-buy joins per client address (wrangler.toml `[[ratelimits]]`). */
+  GUEST_ORDERS: RateLimit;
+  /** Guest quotes per client address. */
+  GUEST_QUOTES: RateLimit;
   /** "1" in `npm run bench`: exposes per-request D1 query counts and silences request logs. */
   BENCH_MODE?: string;
 };

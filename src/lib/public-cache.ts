@@ -90,7 +90,13 @@ export async function publishDataVersions(origin: string, d1: Client): Promise<v
   await storeVersions(origin, versions, VERSION_ENTRY_TTL_S);
 }
 
-const etagOf = (versions: DataVersions, locale: string) => `"${versions.catalog.toString(36)}.${versions.impact.toString(36)}.${locale}"`;
+/** Same versions, locale and Accept: same bytes for this URL. */
+function etagOf(versions: DataVersions, locale: string, accept: string): string {
+  // FNV-1a of the Accept header: only tells variants of one URL apart, needs no crypto.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accept.length; i += 1) hash = Math.imul(hash ^ accept.charCodeAt(i), 0x01000193);
+  return `"${versions.catalog.toString(36)}.${versions.impact.toString(36)}.${locale}.${(hash >>> 0).toString(36)}"`;
+}
 
 function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
@@ -127,11 +133,13 @@ export function publicCache(options: PublicCacheOptions): MiddlewareHandler<AppE
     const url = new URL(c.req.url);
     const locale = c.var.locale;
     const versions = await currentDataVersions(appOrigin(c.env.APP_URL), c.var.db.$client);
-    const etag = etagOf(versions, locale);
-    const shared = { etag, 'cache-control': PUBLIC_CACHE_CONTROL, vary: 'Cookie, Authorization' };
+    const accept = c.req.header('accept') ?? '';
+    const etag = etagOf(versions, locale, accept);
+    const shared = { etag, 'cache-control': PUBLIC_CACHE_CONTROL, vary: 'Accept, Cookie, Authorization' };
     if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, shared);
 
-    const key = `${url.origin}${PREFIX}${versions.catalog}.${versions.impact}/${locale}${url.pathname}${url.search}`;
+    // Some reads negotiate the format (the impact report answers CSV to Accept: text/csv).
+    const key = `${url.origin}${PREFIX}${versions.catalog}.${versions.impact}/${locale}/${encodeURIComponent(accept)}${url.pathname}${url.search}`;
     const hit = await caches.default.match(key);
     if (hit) {
       const res = new Response(hit.body, hit);
