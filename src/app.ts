@@ -131,6 +131,15 @@ export function createApp() {
 
   // The floor route for benchmarks: no database, no rendering.
   app.get('/healthz', (c) => c.text('ok'));
+  // The cache floor for benchmarks: one fixed entry answered from the Cache API, what a cached public read
+  // costs at best here (src/lib/public-cache.ts does this lookup plus its version check).
+  app.get('/healthz/cache', async (c) => {
+    const key = `${new URL(c.req.url).origin}/_public-cache/floor`;
+    const hit = await caches.default.match(key);
+    if (hit) return new Response(hit.body, hit);
+    await caches.default.put(key, new Response('ok', { headers: { 'content-type': 'text/plain', 'cache-control': 'max-age=86400' } }));
+    return c.text('ok');
+  });
   // Readiness: one trivial D1 query. The bench also reads it as the cost of a single D1 round trip.
   app.get('/healthz/db', async (c) => {
     try {
