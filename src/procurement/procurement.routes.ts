@@ -3,7 +3,7 @@ import { adminOnly, signedIn } from '../accounts/policy';
 import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
-import { idempotencyKeySchema } from '../orders/idempotency';
+import { idempotencyKeySchema } from '../lib/idempotency';
 import {
   approvalParams,
   approvalSchema,
