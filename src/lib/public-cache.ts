@@ -59,11 +59,13 @@ function remember(versions: DataVersions): void {
 }
 
 async function storeVersions(origin: string, versions: DataVersions, ttlSeconds: number): Promise<void> {
-  remember(versions);
+  // Until the shared entry holds them, this isolate must not read the older entry back over its memory.
+  memo = { versions, until: Number.POSITIVE_INFINITY };
   await caches.default.put(
     versionsKey(origin),
     new Response(JSON.stringify(versions), { headers: { 'content-type': 'application/json', 'cache-control': `max-age=${ttlSeconds}` } }),
   );
+  if (memo.versions === versions) remember(versions);
 }
 
 /** The current versions for a read: memory, then the shared entry, then D1 (see the module comment). */
@@ -84,10 +86,14 @@ export async function currentDataVersions(origin: string, d1: Client): Promise<D
  * After a write: reads the versions its batch left (from the primary) and shares them, before the response
  * goes out, so the writer's next read, and everyone else's here, already uses the new key.
  */
-export async function publishDataVersions(origin: string, d1: Client): Promise<void> {
+export async function publishDataVersions(origin: string, d1: Client, waitUntil?: (promise: Promise<unknown>) => void): Promise<void> {
   const versions = await readVersionsFromD1(d1);
   if (memo && memo.versions.catalog === versions.catalog && memo.versions.impact === versions.impact && memo.until > Date.now()) return;
-  await storeVersions(origin, versions, VERSION_ENTRY_TTL_S);
+  // This isolate's memory changes at once (inside storeVersions, before its first await); the shared entry,
+  // for other isolates that trust their memory for VERSION_MEMO_MS anyway, may land after the response.
+  const stored = storeVersions(origin, versions, VERSION_ENTRY_TTL_S);
+  if (waitUntil) waitUntil(stored);
+  else await stored;
 }
 
 /** Same versions, locale and Accept: same bytes for this URL. */
@@ -120,7 +126,7 @@ function cacheable(c: Context<AppEnv>, options: PublicCacheOptions): boolean {
 export const publishAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' || c.res.status >= 400) return;
-  await publishDataVersions(appOrigin(c.env.APP_URL), c.var.db.$client);
+  await publishDataVersions(appOrigin(c.env.APP_URL), c.var.db.$client, (promise) => c.executionCtx.waitUntil(promise));
 };
 
 export function publicCache(options: PublicCacheOptions): MiddlewareHandler<AppEnv> {
