@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { membershipOf, requireActor, requireOrgRole } from '../accounts/policy';
+import { membershipOf, requireActor, requireOrgRole } from '../accounts';
 import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { createRouter } from '../lib/router';

@@ -18,22 +18,23 @@ import {
   type IdempotencyRecord,
   type IdempotentResult,
 } from '../lib/idempotency';
-import { membershipOf } from '../accounts/policy';
-import { getStripe } from '../payments/stripe';
-import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession, ensureCheckoutSession } from '../payments/checkout';
-import { subjectOf } from '../payments/subjects';
-import { exceedsPurchaserLimit } from '../accounts/policy';
-import { approvalRequestStatements, findApproval } from '../procurement/approvals.store';
-import { CREDIT_GUARD, creditGuardStatement, creditProblem } from '../procurement/credit';
-import type { ApprovalView } from '../procurement/procurement.schemas';
+import { membershipOf } from '../accounts';
+import { getStripe } from '../payments';
+import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession } from '../payments';
+import { ensureCheckoutSession } from './order-checkout';
+import { subjectOf } from '../payments';
+import { exceedsPurchaserLimit } from '../accounts';
+import { approvalRequestStatements, findApproval } from './approvals.store';
+import { CREDIT_GUARD, creditGuardStatement, creditProblem } from './credit';
+import type { ApprovalView } from './approvals.schemas';
 import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization, type InvoiceTermsProblem } from './buyer';
 import { resolveDelivery, validateContact, type ResolvedDelivery } from './delivery';
-import { guardFailure } from './guards';
+import { guardFailure } from '../db/guards';
 import { orderCancelledStatements, reserveStockStatements, shipmentNotice } from './lifecycle';
 import { loadOrder, orderPageUrl, toOrderView, type OrderBundle } from './order-read';
 import type { CreateOrderInput, OrderSummary, OrderView } from './orders.schemas';
 import { requireOrderAccess, requireOrderActor } from './policy';
-import { quoteItems, type PriceOverrideLookup, type Quote } from './quote';
+import { quoteItems, type PriceOverrideLookup, type Quote } from '../pricing';
 
 /** Placing, reading, listing and cancelling orders. API handlers and pages both call these. */
 
@@ -55,6 +56,11 @@ export type PlaceOrderOptions = {
    * approval's own guarded transition goes in the order's batch (a second approval fails it).
    */
   approved?: { statements: (orderId: string) => Statement[] };
+  /**
+   * Statements of the caller's own that must stand or fall with what this call writes — the order, or
+   * the approval request — e.g. a standing order's occurrence row (its guard refuses a skipped day).
+   */
+  alongside?: (written: { orderId: string; approvalId?: undefined } | { approvalId: string; orderId?: undefined }) => Statement[];
 };
 
 /** The order placed — or, for a purchaser above their per-order limit, the approval it waits for (202). */
@@ -65,7 +71,7 @@ function unprocessable(detail: string, errors: FieldError[], extensions?: Record
 }
 
 /** Which payment methods this order may use, as a problem naming `paymentMethod`, or null. */
-async function paymentMethodProblem(
+export async function paymentMethodProblem(
   db: Db,
   env: Bindings,
   method: PaymentMethod,
@@ -276,7 +282,7 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
   // Spending control: a purchaser's order above their per-order limit waits for an owner instead.
   if (buyer && !options.approved && exceedsPurchaserLimit(membershipOf(actor, buyer.id) ?? null, quote.totalFen)) {
     const pending = approvalRequestStatements(db, { actor: actor!, organizationId: buyer.id, request: input, totalFen: quote.totalFen, now });
-    await runBatch(db, [...idempotency.record({ resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now }), ...pending.statements]);
+    await runBatch(db, [...idempotency.record({ resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now }), ...pending.statements, ...(options.alongside?.({ approvalId: pending.view.id }) ?? [])]);
     return { approval: pending.view, replayed: false };
   }
 
@@ -291,6 +297,7 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
       // After the order row: the database refuses the batch when open invoices pass the credit limit.
       ...(input.paymentMethod === 'invoice' && buyer ? [creditGuardStatement(db, buyer.id)] : []),
       ...(options.approved?.statements(built.bundle.order.id) ?? []),
+      ...(options.alongside?.({ orderId: built.bundle.order.id }) ?? []),
       ...(options.cartId
         ? chunked(orderedProducts, 90).map((ids) => db.delete(cartItems).where(and(eq(cartItems.cartId, options.cartId!), inArray(cartItems.productId, ids))))
         : []),

@@ -7,7 +7,6 @@ import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { loadOrder } from '../orders/order-read';
 import { claimIdempotency, idempotent } from '../lib/idempotency';
 import { refundPayment } from './refunds';
 import { subjectOf, type PaymentContext, type PaymentRow, type RefundRow } from './subjects';
@@ -54,9 +53,10 @@ export async function refundOrder(
   return idempotent<{ refund: RefundRow; replayed: boolean }>(ctx.db, claim, {
     replay: async (record) => ({ refund: (await ctx.db.select().from(refunds).where(eq(refunds.id, record.resourceId)).get())!, replayed: true }),
     run: async (record) => {
-      const bundle = await loadOrder(ctx.db, orderId);
-      if (!bundle) throw new AppError('not_found', 'Order not found');
-      const payment = bundle.payment;
+      const order = await ctx.db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+      if (!order) throw new AppError('not_found', 'Order not found');
+      // The order's latest payment, as the order page shows it.
+      const payment = await ctx.db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt)).get();
       if (!payment || payment.status !== 'succeeded') throw new AppError('invalid_state', 'Nothing has been paid for this order, so there is nothing to refund');
       const refundId = newId('rfd');
       const alongside = record({ resourceId: refundId, status: 201, body: { refundId }, at: ctx.now });

@@ -6,7 +6,7 @@ import type { Actor } from '../env';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { retryOnGuardFailure, transition } from '../orders/guards';
+import { retryOnGuardFailure, transition } from '../db/guards';
 import type { PaymentContext, PaymentRow, PaymentSubject, RefundRow } from './subjects';
 
 /**

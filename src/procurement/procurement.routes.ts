@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { adminOnly, signedIn } from '../accounts/policy';
+import { adminOnly, signedIn } from '../accounts';
 import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';

@@ -5,4 +5,5 @@ export * from './group-buys';
 export * from './procurement';
 export * from './settlements';
 export * from './impact';
+export * from './standing-orders';
 export * from './edge-cache';
