@@ -2,14 +2,12 @@ import { sql } from 'drizzle-orm';
 import { getCookie, setCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { accountsApi } from './accounts';
-import { accountsPages } from './accounts';
-import { resolveActor } from './accounts';
-import { createAuth } from './accounts';
+import { accountsApi, accountsPages, createAuth, hasCredentials, resolveActor } from './accounts';
 import { catalogApi, catalogPages } from './catalog';
 import { composeDomains } from './compose';
 import { countingD1, createDb } from './db/client';
@@ -18,6 +16,9 @@ import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale } from './lib/i18n';
 import { isTrustedOrigin } from './lib/origins';
+import { publicCache, publishAfterWrites } from './lib/public-cache';
+import { limitGuestWrites, type RateLimitBinding } from './lib/rate-limit';
+import { CART_COOKIE } from './orders';
 import { ApiDocsPage } from './views/api-docs';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives';
@@ -94,6 +95,32 @@ export const OPENAPI_DOCUMENT = {
   },
   servers: [{ url: '/' }],
 };
+/** Reads that are the same for every anonymous visitor in a locale, and depend only on catalog and impact data. */
+const PUBLIC_READS = [
+  '/api/v1/products',
+  '/api/v1/products/:id',
+  '/api/v1/counties',
+  '/api/v1/counties/:id',
+  '/api/v1/districts',
+  '/api/v1/cooperatives/:id',
+  '/api/v1/impact',
+  '/',
+  '/products',
+  '/products/:id',
+  '/counties',
+  '/counties/:id',
+  '/cooperatives/:id',
+  '/impact',
+];
+
+/** Writes a guest may send, limited per address (src/lib/rate-limit.ts); the action names the counter. */
+const GUEST_WRITES: Array<[path: string, binding: RateLimitBinding, action: string]> = [
+  ['/api/v1/orders', 'GUEST_ORDERS', 'order'],
+  ['/checkout', 'GUEST_ORDERS', 'order'],
+  ['/api/v1/group-buys/:id/participants', 'GUEST_ORDERS', 'join'],
+  ['/g/:shortCode', 'GUEST_ORDERS', 'join'],
+  ['/api/v1/quotes', 'GUEST_QUOTES', 'quote'],
+];
 
 export function createApp() {
   composeDomains();
@@ -146,13 +173,28 @@ export function createApp() {
     if (!/json/i.test(c.req.header('content-type') ?? '')) return next();
     return (c.req.path === '/api/v1/orders/bulk' ? bulkBodyLimit : jsonBodyLimit)(c, next);
   });
-  app.use('*', provideDb, chooseLocale, resolveActor);
+  app.use('*', provideDb, chooseLocale, resolveActor, publishAfterWrites);
+  // Public reads answered from the Cache API (src/lib/public-cache.ts), registered here so pages and
+  // handlers stay unaware of it. Anyone who could see something of their own bypasses it.
+  const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || getCookie(c, CART_COOKIE) !== undefined });
+  for (const path of PUBLIC_READS) app.use(path, cached);
+  const signedIn = (c: Context<AppEnv>) => hasCredentials(c.req.raw.headers);
+  for (const [path, binding, action] of GUEST_WRITES) app.post(path, limitGuestWrites({ binding, action, signedIn }));
 
   // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.
   app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(asScriptRequest(c.req.raw, c.env.APP_URL)));
 
   // The floor route for benchmarks: no database, no rendering.
   app.get('/healthz', (c) => c.text('ok'));
+  // The cache floor for benchmarks: one fixed entry answered from the Cache API, what a cached public read
+  // costs at best here (src/lib/public-cache.ts does this lookup plus its version check).
+  app.get('/healthz/cache', async (c) => {
+    const key = `${new URL(c.req.url).origin}/_public-cache/floor`;
+    const hit = await caches.default.match(key);
+    if (hit) return new Response(hit.body, hit);
+    await caches.default.put(key, new Response('ok', { headers: { 'content-type': 'text/plain', 'cache-control': 'max-age=86400' } }));
+    return c.text('ok');
+  });
   // Readiness: one trivial D1 query. The bench also reads it as the cost of a single D1 round trip.
   app.get('/healthz/db', async (c) => {
     try {

@@ -33,6 +33,10 @@ export type Bindings = {
   ALIPAY_PUBLIC_KEY?: string;
   /** Overrides https://openapi.alipay.com/gateway.do (sandbox, or a fake server in browser journeys). */
   ALIPAY_GATEWAY_URL?: string;
+  /** Guest orders, checkout and group-buy joins per client address (wrangler.toml `[[ratelimits]]`). */
+  GUEST_ORDERS: RateLimit;
+  /** Guest quotes per client address. */
+  GUEST_QUOTES: RateLimit;
   /** "1" in `npm run bench`: exposes per-request D1 query counts and silences request logs. */
   BENCH_MODE?: string;
 };

@@ -24,6 +24,8 @@ declare namespace Cloudflare {
     ALIPAY_PUBLIC_KEY?: string;
     ALIPAY_GATEWAY_URL?: string;
     BENCH_MODE?: string;
+    GUEST_ORDERS: RateLimit;
+    GUEST_QUOTES: RateLimit;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

@@ -22,7 +22,8 @@ export async function loadMemberships(db: Db, userId: string): Promise<Membershi
   return rows.map((r) => ({ ...r, role: r.role as Membership['role'] }));
 }
 
-function hasCredentials(headers: Headers): boolean {
+/** A session cookie or a bearer token: the request may be answered for someone in particular. */
+export function hasCredentials(headers: Headers): boolean {
   return headers.get('authorization')?.startsWith('Bearer ') === true || /(?:^|;\s*)(?:__Secure-)?shanhai\.session_token=/.test(headers.get('cookie') ?? '');
 }
 

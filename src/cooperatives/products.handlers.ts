@@ -2,7 +2,6 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireActor, requireCooperativeStaff } from '../accounts';
 import type { AppEnv } from '../env';
-import { AppError } from '../lib/errors';
 import type * as routes from './products.routes';
 import * as service from './products.service';
 
@@ -13,8 +12,7 @@ import * as service from './products.service';
  */
 export async function ownedProduct(c: Context<AppEnv>, id: string, options: { publishing?: boolean } = {}) {
   requireActor(c);
-  const product = await c.var.db.query.products.findFirst({ where: (p, { eq }) => eq(p.id, id) });
-  if (!product) throw new AppError('not_found', `Product ${id} not found`);
+  const product = await service.getProduct(c.var.db, id);
   requireCooperativeStaff(c, product.cooperativeId, { verified: options.publishing === true });
   return product;
 }

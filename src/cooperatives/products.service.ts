@@ -159,7 +159,7 @@ export async function createProduct(db: Db, actor: Actor | null, input: CreatePr
 }
 
 export async function getProduct(db: Db, id: string): Promise<ProductRow> {
-  const row = await db.query.products.findFirst({ where: eq(products.id, id) });
+  const [row] = await db.select().from(products).where(eq(products.id, id)).limit(1);
   if (!row) throw new AppError('not_found', `Product ${id} not found`);
   return row;
 }

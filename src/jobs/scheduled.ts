@@ -9,6 +9,7 @@ import { groupBuyJobs } from '../group-buys';
 import { markOverdueInvoices } from '../procurement';
 import { placeStandingOrders } from '../procurement';
 import { queryUnnotifiedPayments, reconcileStatements } from '../payments';
+import { appOrigin, publishDataVersions } from '../lib/public-cache';
 
 export type { Job };
 
@@ -27,5 +28,7 @@ export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise
       results[job.name] = -1;
     }
   }
+  // Jobs change stock and sales (expiry, group-buy closing): cached public reads must move to the new versions.
+  await publishDataVersions(appOrigin(env.APP_URL), env.DB);
   return results;
 }

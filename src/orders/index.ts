@@ -1,6 +1,6 @@
 /** The public module of orders: what other domains may use. Everything else in the folder is private. */
 export { orderingMemberships } from './buyer';
-export { cartOwner, rememberGuestCart } from './cart.cookie';
+export { CART_COOKIE, cartOwner, rememberGuestCart } from './cart.cookie';
 export { addToCart, ensureCart } from './cart.service';
 export { type DeliveryInput } from './delivery';
 export { expireUnpaidOrders } from './expiry.job';

@@ -269,9 +269,13 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
   const { db, env, actor } = ctx;
   const now = ctx.now ?? Date.now();
   const buyer = input.organizationId ? await buyerOrganization(db, actor, input.organizationId) : null;
-  const delivery = await resolveDelivery(db, input.delivery, { organizationId: buyer?.id ?? null });
+  // The delivery (pickup point or saved location) and the products are independent reads: sent together,
+  // the order waits for one D1 round trip instead of two. A delivery refusal still comes first.
+  const [delivery, quote] = await Promise.all([
+    resolveDelivery(db, input.delivery, { organizationId: buyer?.id ?? null }),
+    quoteItems(db, { items: input.items, delivery: input.delivery.method, organizationId: buyer?.id ?? null }, { priceOverrides: options.priceOverrides, at: now }),
+  ]);
   const contact = validateContact(input.contact);
-  const quote = await quoteItems(db, { items: input.items, delivery: delivery.method, organizationId: buyer?.id ?? null }, { priceOverrides: options.priceOverrides, at: now });
   if (quote.problems.length) {
     throw unprocessable(
       quote.problems.length === 1 ? quote.problems[0]!.message : 'Some items cannot be ordered as asked',

@@ -56,6 +56,10 @@ type BenchRoute = BenchRequest & {
   name: string;
   /** A write: excluded from the read-route targets. */
   write?: boolean;
+  /** A public read answered from the Cache API (issue 20's targets). */
+  cachedRead?: boolean;
+  /** The same read forced to miss the cache on every request. */
+  cacheMiss?: boolean;
   /** Only in `--scale` runs. */
   scaleOnly?: boolean;
   /** Runs once, after seeding; returns what to send (overrides path/method/headers/body), or null to skip the route with a reason. */
@@ -112,14 +116,38 @@ async function signIn(baseUrl: string, email: string): Promise<string> {
   return token;
 }
 
+let missCounter = 0;
+/**
+ * Each public read twice: cached (every request but the first answered from the Cache API), then its cache
+ * miss, where every request carries a never-seen `miss=` parameter (ignored by the route), so each one reads
+ * the versions, renders from D1 and stores an entry — the work of the first read after a write.
+ */
+function cachedReadRoutes(routes: Array<{ name: string; path: string }>): BenchRoute[] {
+  return routes.flatMap(({ name, path: routePath }) => {
+    const separator = routePath.includes('?') ? '&' : '?';
+    return [
+      { name, path: routePath, cachedRead: true },
+      {
+        name: `${name} · cache miss`,
+        path: `${routePath}${separator}miss=0`,
+        cacheMiss: true,
+        perRequest: (request: RawRequest) => ({ ...request, path: `${routePath}${separator}miss=${(missCounter += 1)}` }),
+      },
+    ];
+  });
+}
+
 /** The floor comes first: every other route's throughput is reported as a ratio of it. */
 const ROUTES: BenchRoute[] = [
   { name: 'floor /healthz', path: '/healthz' },
   { name: 'one D1 query /healthz/db', path: '/healthz/db' },
-  { name: 'catalog list ?limit=50', path: '/api/v1/products?limit=50' },
-  { name: 'search 火腿 + category', path: `/api/v1/products?q=${encodeURIComponent('火腿')}&category=ham` },
-  { name: 'product page (HTML)', path: `/products/${SAMPLE_PRODUCT}` },
-  { name: 'product API', path: `/api/v1/products/${SAMPLE_PRODUCT}` },
+  { name: 'cache floor /healthz/cache', path: '/healthz/cache' },
+  ...cachedReadRoutes([
+    { name: 'catalog list ?limit=50', path: '/api/v1/products?limit=50' },
+    { name: 'search 火腿 + category', path: `/api/v1/products?q=${encodeURIComponent('火腿')}&category=ham` },
+    { name: 'product page (HTML)', path: `/products/${SAMPLE_PRODUCT}` },
+    { name: 'product API', path: `/api/v1/products/${SAMPLE_PRODUCT}` },
+  ]),
   {
     name: 'impact report (year)',
     path: '/api/v1/impact?from=2025-11-01&to=2026-10-31',
@@ -183,6 +211,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SCALE = process.argv.includes('--scale');
 const SCALE_ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
 const WARMUP_S = 2;
+/** Write → read alternations of the stale check. */
+const STALE_ALTERNATIONS = Number(process.env.BENCH_STALE_ALTERNATIONS ?? 50);
 /** Seconds of one-connection load per read route, for latency without queueing. */
 const ALONE_S = Number(process.env.BENCH_ALONE_DURATION ?? 5);
 
@@ -237,6 +267,8 @@ async function prepareDatabase(mf: Miniflare): Promise<void> {
 
 type Measured = {
   route: string;
+  cachedRead?: boolean;
+  cacheMiss?: boolean;
   path: string;
   write: boolean;
   reqPerSec: number;
@@ -271,6 +303,8 @@ async function measure(baseUrl: string, route: BenchRoute, request: BenchRequest
   const alone = route.write ? null : await autocannon({ ...options, connections: 1, duration: ALONE_S });
   return {
     route: route.name,
+    cachedRead: route.cachedRead,
+    cacheMiss: route.cacheMiss,
     path: request.path,
     write: route.write ?? false,
     reqPerSec: Math.round(result.requests.average),
@@ -310,6 +344,43 @@ async function contentionProbe(baseUrl: string, db: D1): Promise<Record<string, 
   return facts;
 }
 
+/**
+ * Write → read alternations through the API: a cooperative changes the sampled product's price (and every
+ * fifth time its stock), then an anonymous client reads the product API, the search it appears in and its
+ * page; any read that does not show the change counts as stale. Also the latency of that first read after a write.
+ */
+async function staleCheck(baseUrl: string, alternations: number): Promise<Record<string, unknown>> {
+  const token = await signIn(baseUrl, 'coop-a@shanhai.local');
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: baseUrl };
+  const search = `/api/v1/products?q=${encodeURIComponent('火腿')}&category=ham&limit=50`;
+  let stale = 0;
+  let reads = 0;
+  const firstReadMs: number[] = [];
+  let stock = ((await (await fetch(`${baseUrl}/api/v1/products/${SAMPLE_PRODUCT}`)).json()) as { stock: number }).stock;
+  for (let i = 0; i < alternations; i += 1) {
+    const price = 60_000 + i;
+    const patched = await fetch(`${baseUrl}/api/v1/products/${SAMPLE_PRODUCT}`, { method: 'PATCH', headers, body: JSON.stringify({ unitPriceFen: price }) });
+    if (patched.status !== 200) throw new Error(`stale check: PATCH answered ${patched.status}: ${await patched.text()}`);
+    if (i % 5 === 0) {
+      const adjusted = await fetch(`${baseUrl}/api/v1/products/${SAMPLE_PRODUCT}/stock-adjustments`, { method: 'POST', headers, body: JSON.stringify({ delta: 1, reason: '压测盘点' }) });
+      if (adjusted.status !== 201) throw new Error(`stale check: stock adjustment answered ${adjusted.status}`);
+      stock += 1;
+    }
+    const started = performance.now();
+    const product = (await (await fetch(`${baseUrl}/api/v1/products/${SAMPLE_PRODUCT}`)).json()) as { unitPriceFen: number; stock: number };
+    firstReadMs.push(performance.now() - started);
+    const listed = ((await (await fetch(`${baseUrl}${search}`)).json()) as { items: Array<{ id: string; unitPriceFen: number }> }).items.find((p) => p.id === SAMPLE_PRODUCT);
+    const page = await (await fetch(`${baseUrl}/products/${SAMPLE_PRODUCT}`)).text();
+    reads += 3;
+    if (product.unitPriceFen !== price || product.stock !== stock) stale += 1;
+    if (listed?.unitPriceFen !== price) stale += 1;
+    if (!page.includes(`¥${Math.floor(price / 100).toLocaleString('en-US')}.${String(price % 100).padStart(2, '0')}`)) stale += 1;
+  }
+  firstReadMs.sort((a, b) => a - b);
+  const at = (q: number) => Number(firstReadMs[Math.min(firstReadMs.length - 1, Math.floor(q * firstReadMs.length))]!.toFixed(2));
+  return { alternations, reads, stale, firstReadAfterWriteP50Ms: at(0.5), firstReadAfterWriteP99Ms: at(0.99) };
+}
+
 /** 1-minute load average and core count: a shared machine's other work lowers every number here. */
 function machine(): { cores: number; loadAverage1m: number } {
   return { cores: cpus().length, loadAverage1m: Number(loadavg()[0]!.toFixed(2)) };
@@ -318,6 +389,30 @@ function machine(): { cores: number; loadAverage1m: number } {
 type Target = { target: string; met: boolean; measured: string };
 
 /** Issue 9's targets, each with what was measured. */
+/** Issue 20's targets (edge-cached reads, write path, bundle), each with what was measured. */
+function edgeTargets(rows: Array<Measured & { ratio: number }>, size: ReturnType<typeof bundle>, stale: Record<string, unknown> | null): Target[] {
+  const cacheFloor = rows.find((r) => r.route.startsWith('cache floor'));
+  const found: Target[] = [];
+  for (const read of rows.filter((r) => r.cachedRead)) {
+    const ofCacheFloor = cacheFloor ? read.reqPerSec / cacheFloor.reqPerSec : 0;
+    found.push({
+      target: `${read.route} ≥ 0.60 of the floor (or ≥ 0.85 of the cache floor)`,
+      met: read.ratio >= 0.6 || ofCacheFloor >= 0.85,
+      measured: `${read.ratio.toFixed(2)} of the floor, ${ofCacheFloor.toFixed(2)} of the cache floor (${cacheFloor?.ratio.toFixed(2)} of the floor)`,
+    });
+    const miss = rows.find((r) => r.route === `${read.route} · cache miss`);
+    found.push({ target: `${read.route} · cache miss ≥ 0.15 of the floor`, met: !!miss && miss.ratio >= 0.15, measured: miss ? miss.ratio.toFixed(2) : 'not run' });
+    found.push({ target: `${read.route} p99 ≤ 5 ms one client at a time`, met: (read.alone?.p99Ms ?? Infinity) <= 5, measured: `${read.alone?.p99Ms} ms (p50 ${read.alone?.p50Ms} ms)` });
+  }
+  found.push({ target: '0 stale reads after writes', met: stale !== null && stale.stale === 0, measured: stale ? `${stale.stale} stale of ${stale.reads} reads in ${stale.alternations} alternations` : 'not run' });
+  const order = rows.find((r) => r.route.startsWith('place order'));
+  const join = rows.find((r) => r.route.startsWith('join group buy'));
+  if (order) found.push({ target: 'place order ≥ 250/s', met: order.reqPerSec >= 250 && order.non2xx + order.errors === 0, measured: `${order.reqPerSec}/s, ${order.d1Queries} D1 statements` });
+  if (join) found.push({ target: 'join a group buy ≥ 200/s', met: join.reqPerSec >= 200 && join.non2xx + join.errors === 0, measured: `${join.reqPerSec}/s, ${join.d1Queries} D1 statements` });
+  found.push({ target: 'bundle ≤ 380 KiB gzip', met: size.gzipKiB <= 380, measured: `${size.gzipKiB.toFixed(1)} KiB` });
+  return found;
+}
+
 function targets(rows: Array<Measured & { ratio: number }>, size: ReturnType<typeof bundle>, contention: Record<string, unknown> | null): Target[] {
   const reads = rows.filter((r) => !r.write && r.route !== rows[0]!.route && !r.route.startsWith('one D1 query'));
   const list = rows.find((r) => r.route.startsWith('catalog list'));
@@ -391,6 +486,12 @@ async function main(): Promise<void> {
         d1Databases: { DB: 'bench-db' },
         r2Buckets: { PHOTOS: 'bench-photos' },
         bindings: { APP_URL: baseUrl, BENCH_MODE: '1' },
+        // Every request here comes from one address (127.0.0.1): the guest-write limits still run on each
+        // order and join (their cost is measured) but with a limit no run reaches.
+        ratelimits: {
+          GUEST_ORDERS: { namespace_id: '2001', simple: { limit: 1_000_000_000, period: 60 } },
+          GUEST_QUOTES: { namespace_id: '2002', simple: { limit: 1_000_000_000, period: 60 } },
+        },
         resourcePersistencePath: work,
         logRequests: false,
         telemetry: { enabled: false },
@@ -431,6 +532,9 @@ async function main(): Promise<void> {
       measured.push(result);
       process.stdout.write(` ${result.reqPerSec} req/s${result.checks ? ` ${JSON.stringify(result.checks)}` : ''}\n`);
     }
+    process.stdout.write(`  write → read check (${STALE_ALTERNATIONS} alternations) ...`);
+    const stale = await staleCheck(baseUrl, STALE_ALTERNATIONS);
+    process.stdout.write(` ${JSON.stringify(stale)}\n`);
     let contention: Record<string, unknown> | null = null;
     if (SCALE) {
       process.stdout.write('  contention probe (3× more orders than stock, 50 connections) ...');
@@ -444,6 +548,9 @@ async function main(): Promise<void> {
     const met = targets(rows, size, contention);
     console.log('\nTargets (issue 9):');
     for (const t of met) console.log(`  ${t.met ? '✓' : '✗'} ${t.target}: ${t.measured}`);
+    const edge = edgeTargets(rows, size, stale);
+    console.log('\nTargets (issue 20):');
+    for (const t of edge) console.log(`  ${t.met ? '✓' : '✗'} ${t.target}: ${t.measured}`);
     const roundTrip = rows.find((r) => r.route.startsWith('one D1 query'));
     if (roundTrip) {
       // What a route that needs the database can reach at best here: the local D1 simulator's round trip.
@@ -462,7 +569,9 @@ async function main(): Promise<void> {
       routes: rows,
       skipped,
       contention,
+      staleCheck: stale,
       targets: met,
+      edgeTargets: edge,
     };
     writeFileSync(path.join(ROOT, 'bench-results/bench.json'), JSON.stringify(report, null, 2) + '\n');
     console.log('Wrote bench-results/bench.json');

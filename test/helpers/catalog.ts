@@ -5,7 +5,7 @@ import { searchTokens } from '../../src/catalog/search';
 import { newId } from '../../src/lib/ids';
 import { cooperatives, counties, products as seedProducts } from '../../seeds/data';
 import { cooperativeOrgId, productId } from '../../seeds/seed';
-import { callJson } from './http';
+import { callJson, publishDirectWrites } from './http';
 
 export type ProductItem = {
   id: string;
@@ -95,6 +95,7 @@ export async function insertProduct(
     createdAt: at,
     updatedAt: at,
   });
+  await publishDirectWrites();
   return id;
 }
 
@@ -102,4 +103,5 @@ export async function addImage(productIdValue: string, r2Key: string, position: 
   await createDb(env.DB)
     .insert(productImages)
     .values({ id: newId('img'), productId: productIdValue, r2Key, contentType: 'image/jpeg', byteSize: 1234, etag: 'e', position, createdAt: Date.now() });
+  await publishDirectWrites();
 }

@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { DEMO_PASSWORD, demoAccounts, type DemoAccount } from '../../seeds/seed';
+import { publishDataVersions } from '../../src/lib/public-cache';
 
 export const BASE = 'http://localhost:8787';
 
@@ -66,6 +67,14 @@ export async function newUser(name = 'Test user'): Promise<{ id: string; email: 
   if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { user: { id: string } };
   return { id: body.user.id, email, token: res.headers.get('set-auth-token')! };
+}
+
+/**
+ * Fixtures that write straight to D1, not through the app, announce the data versions their writes left,
+ * as every write through the app and the cron jobs do, so cached public reads move on at once.
+ */
+export async function publishDirectWrites(): Promise<void> {
+  await publishDataVersions(new URL(BASE).origin, env.DB);
 }
 
 export { env };

@@ -7,3 +7,4 @@ export * from './settlements';
 export * from './impact';
 export * from './standing-orders';
 export * from './payment-providers';
+export * from './edge-cache';
