@@ -7,6 +7,7 @@ import { closeGroupBuy } from './group-buys.close';
 import { idempotencyClaim } from './group-buys.idempotency';
 import { joinGroupBuy } from './group-buys.join';
 import { cancelParticipation, ownParticipantView, participantView, requireParticipation } from './group-buys.participants';
+import { deskTally, findByPhoneTail, revealPhone } from './group-buys.desk';
 import { findByPickupCode, pickupList, recordPickup } from './group-buys.pickup';
 import { requireGroupBuyManager, requireGroupBuyStaff, requirePickupStaff } from './group-buys.policy';
 import { pickupListCsv } from './group-buys.csv';
@@ -90,8 +91,27 @@ export const groupBuysApi = createRouter()
   .openapi(routes.pickup, async (c) => {
     const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
     const actor = requirePickupStaff(c, group);
-    const p = await recordPickup(c.var.db, { groupBuyId: group.id, ...c.req.valid('json') }, { now: Date.now(), actor });
+    const body = c.req.valid('json');
+    const idempotency = await idempotencyClaim(`group-buy-pickup:${group.id}`, c.req.valid('header')['idempotency-key'], body);
+    const p = await recordPickup(c.var.db, { groupBuyId: group.id, ...body }, { now: Date.now(), actor, idempotency });
     return c.json(participantView(group, p), 200);
+  })
+  .openapi(routes.pickupTally, async (c) => {
+    const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
+    requirePickupStaff(c, group);
+    return c.json(await deskTally(c.var.db, group.id), 200);
+  })
+  .openapi(routes.pickupByPhoneTail, async (c) => {
+    const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
+    requirePickupStaff(c, group);
+    const rows = await findByPhoneTail(c.var.db, group, c.req.valid('query').phoneTail);
+    return c.json({ items: rows.map((p) => participantView(group, p)) }, 200);
+  })
+  .openapi(routes.revealPhone, async (c) => {
+    const { id, participantId } = c.req.valid('param');
+    const group = await requireGroupBuy(c.var.db, id);
+    const actor = requirePickupStaff(c, group);
+    return c.json({ phone: await revealPhone(c.var.db, group, participantId, { now: Date.now(), actor }) }, 200);
   })
   .openapi(routes.pickupLookup, async (c) => {
     const { id, code } = c.req.valid('param');

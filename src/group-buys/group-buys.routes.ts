@@ -41,6 +41,7 @@ export const createGroupBuySchema = z
     minParticipants: z.number().int().positive().max(100_000).optional(),
     minQuantity: z.number().int().positive().max(10_000_000).optional(),
     capacity: z.number().int().positive().max(100_000).optional(),
+    repeatWeekly: z.boolean().optional().openapi({ description: 'Once this group closes, open the same group a week on (deadline and pickup window + 7 days)' }),
     items: z
       .array(
         z.object({
@@ -100,6 +101,8 @@ const groupBuySchema = z
     minParticipants: z.number().int().nullable(),
     minQuantity: z.number().int().nullable(),
     capacity: z.number().int().nullable(),
+    repeatWeekly: z.boolean(),
+    repeatedFromId: z.string().nullable(),
     progress: z.object({
       participants: z.number().int().openapi({ description: 'Places taken (including checkouts not yet paid)' }),
       quantity: z.number().int(),
@@ -260,7 +263,17 @@ export const pickup = createRoute({
   path: '/group-buys/{id}/pickups',
   tags,
   summary: 'Pickup desk: hand over goods for a pickup code (all or part; pay-at-pickup becomes paid)',
-  request: { params: idParams, body: jsonBody(pickupSchema) },
+  request: {
+    params: idParams,
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .max(255)
+        .optional()
+        .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'A retry with the same key and body hands over once' }),
+    }),
+    body: jsonBody(pickupSchema),
+  },
   responses: { 200: { description: 'Handed over', content: json(participantSchema.omit({ meUrl: true })) }, ...errorResponses },
 });
 
@@ -293,4 +306,42 @@ export const pickupListRoute = createRoute({
     },
     ...errorResponses,
   },
+});
+
+const tallySchema = z
+  .object({
+    handedOver: z.number().int().openapi({ description: '已提: everything collected' }),
+    partial: z.number().int().openapi({ description: '部分: some collected' }),
+    waiting: z.number().int().openapi({ description: '未提: nothing collected yet' }),
+  })
+  .openapi('PickupTally');
+
+export const pickupTally = createRoute({
+  method: 'get',
+  path: '/group-buys/{id}/pickup-tally',
+  tags,
+  summary: 'Pickup desk: how many participants collected everything, part, nothing',
+  request: { params: idParams },
+  responses: { 200: { description: 'The tally', content: json(tallySchema) }, ...errorResponses },
+});
+
+export const pickupByPhoneTail = createRoute({
+  method: 'get',
+  path: '/group-buys/{id}/pickups',
+  tags,
+  summary: 'Pickup desk: participants whose phone ends in these 4 digits (for a lost code)',
+  request: {
+    params: idParams,
+    query: z.object({ phoneTail: z.string().openapi({ param: { name: 'phoneTail', in: 'query' }, example: '5678' }) }),
+  },
+  responses: { 200: { description: 'Matches, at most 20', content: json(z.object({ items: z.array(pickupRowSchema) })) }, ...errorResponses },
+});
+
+export const revealPhone = createRoute({
+  method: 'post',
+  path: '/group-buys/{id}/participants/{participantId}/phone',
+  tags,
+  summary: "Pickup desk: a participant's full phone number, to call them back (written to the audit log)",
+  request: { params: participantParams },
+  responses: { 200: { description: 'The full number', content: json(z.object({ phone: z.string() }).openapi('RevealedPhone')) }, ...errorResponses },
 });
