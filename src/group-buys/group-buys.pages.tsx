@@ -19,6 +19,7 @@ import { findByPickupCode, pickupList, recordPickup, remainingToPickUp } from '.
 import { canManage, canRunDesk, requireGroupBuyManager, requireGroupBuyStaff, requirePickupStaff } from './group-buys.policy';
 import { qrSvg } from './group-buys.qr';
 import { findGroupBuyByShortCode, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
+import { repeatInput } from './group-buys.repeat';
 import { createGroupBuySchema, joinSchema } from './group-buys.routes';
 import {
   MAX_OPEN_DAYS,
@@ -31,6 +32,7 @@ import {
   pickableProducts,
   shareUrl,
   verifiedShowrooms,
+  type CreateGroupBuyInput,
   type GroupBuyView,
 } from './group-buys.service';
 import { Errors, ItemCards, Progress, StatusBadge, TimeLeft, gbCss, itemName, shanghaiTime, thresholdText } from './group-buys.views';
@@ -440,6 +442,9 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
         <input id="f-closes" name="closesAt" type="datetime-local" required value={v('closesAt') || defaultDeadline} />
       </div>
       <PickupWindowFields m={m} v={v} defaultDay={defaultPickupDay} />
+      <label class="gb-check">
+        <input type="checkbox" name="repeatWeekly" value="1" checked={v('repeatWeekly') === '1'} /> {m.repeatWeekly}
+      </label>
       <div class="field">
         <label for="f-pickup">{m.pickupPoint}</label>
         <select id="f-pickup" name="pickupOrganizationId">
@@ -553,6 +558,36 @@ export function beijingInstant(day: string, time: string): string {
 
 groupBuyPages.get('/group-buys/new', (c) => createPage(c));
 
+/** "再开一团": the create form filled in from a past group, dates moved on by whole weeks; nothing is written until it is sent. */
+groupBuyPages.get('/group-buys/:id/repeat', async (c) => {
+  const group = await requireGroupBuy(c.var.db, c.req.param('id'));
+  requireGroupBuyManager(c, group);
+  return createPage(c, formValuesOf(await repeatInput(c.var.db, group, now())));
+});
+
+function formValuesOf(input: CreateGroupBuyInput): CreateValues {
+  const values: CreateValues = {
+    organizationId: input.organizationId,
+    title: input.title,
+    description: input.description ?? '',
+    closesAt: shanghaiTime(input.closesAt).replace(' ', 'T'),
+    pickupDay: shanghaiTime(input.pickupStartsAt).slice(0, 10),
+    pickupFrom: shanghaiTime(input.pickupStartsAt).slice(11),
+    pickupTo: shanghaiTime(input.pickupEndsAt).slice(11),
+    pickupOrganizationId: input.pickupOrganizationId,
+    minParticipants: input.minParticipants?.toString() ?? '',
+    minQuantity: input.minQuantity?.toString() ?? '',
+    capacity: input.capacity?.toString() ?? '',
+    repeatWeekly: input.repeatWeekly ? '1' : '',
+    include: input.items.map((i) => i.productId),
+  };
+  for (const item of input.items) {
+    if (item.unitPriceFen !== undefined) values[`price_${item.productId}`] = (item.unitPriceFen / 100).toFixed(2);
+    if (item.maxQuantity !== undefined) values[`cap_${item.productId}`] = String(item.maxQuantity);
+  }
+  return values;
+}
+
 /** Turns the create form into the API's request body, so both go through the same schema and service. */
 function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['locale']): { body?: unknown; errors: FieldError[] } {
   const one = (key: string) => (typeof form[key] === 'string' ? (form[key] as string).trim() : '');
@@ -577,6 +612,7 @@ function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['
     minParticipants: optionalInt('minParticipants'),
     minQuantity: optionalInt('minQuantity'),
     capacity: optionalInt('capacity'),
+    repeatWeekly: one('repeatWeekly') === '1',
     items,
   };
   return { body, errors };
@@ -691,6 +727,9 @@ groupBuyPages.get('/group-buys/:id/manage', async (c) => {
       <p class="row">
         {canRunDesk(actor, group) ? <a href={`/group-buys/${view.id}/desk`}>{m.desk}</a> : null}
         <a href={`/group-buys/${view.id}/pickup-list`}>{m.pickupList}</a>
+        <a href={`/group-buys/${view.id}/repeat`} data-testid="repeat-group">
+          {m.repeatGroup}
+        </a>
       </p>
       {view.status === 'open' ? (
         <form method="post" action={`/group-buys/${view.id}/close`} onsubmit={`return confirm(${JSON.stringify(m.closeConfirm)})`}>

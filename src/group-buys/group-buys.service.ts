@@ -58,6 +58,8 @@ export type CreateGroupBuyInput = {
   minParticipants?: number;
   minQuantity?: number;
   capacity?: number;
+  /** Open the same group again a week on once this one closes. */
+  repeatWeekly?: boolean;
   items: { productId: string; unitPriceFen?: number; maxQuantity?: number }[];
 };
 
@@ -76,7 +78,12 @@ export function shareUrl(appUrl: string, shortCode: string): string {
  * (requireOrgRole); the organiser's kind and verification are checked here again so an admin
  * acting for an organisation meets the same rules.
  */
-export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuyInput, ctx: { now: number }): Promise<GroupBuyRow> {
+export async function createGroupBuy(
+  db: Db,
+  actor: Actor | null,
+  input: CreateGroupBuyInput,
+  ctx: { now: number; repeatOf?: Pick<GroupBuyRow, 'id' | 'createdByUserId'> },
+): Promise<GroupBuyRow> {
   const [organizer] = await organizationsByIds(db, [input.organizationId]);
   if (!organizer) throw new AppError('not_found', `Organisation ${input.organizationId} not found`);
   if (!(ORGANIZER_KINDS as readonly string[]).includes(organizer.kind) || organizer.status !== 'verified') {
@@ -104,7 +111,8 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
     id,
     shortCode: randomToken(8),
     organizerOrganizationId: organizer.id,
-    createdByUserId: actor.userId,
+    // The weekly job (no actor) opens the next group in the name of whoever created the first.
+    createdByUserId: actor?.userId ?? ctx.repeatOf?.createdByUserId ?? 'system',
     title: input.title,
     description: input.description ?? '',
     pickupOrganizationId: input.pickupOrganizationId,
@@ -114,6 +122,8 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
     minParticipants: input.minParticipants ?? null,
     minQuantity: input.minQuantity ?? null,
     capacity: input.capacity ?? null,
+    repeatWeekly: input.repeatWeekly ?? false,
+    repeatedFromId: ctx.repeatOf?.id ?? null,
     status: 'open' as const,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -132,7 +142,7 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
         ...insertRows(db, groupBuyItems, itemRows),
         auditEntry(db, {
           actor,
-          action: 'group_buy.create',
+          action: ctx.repeatOf ? 'group_buy.repeat' : 'group_buy.create',
           entityType: 'group_buy',
           entityId: id,
           organizationId: organizer.id,
@@ -240,6 +250,8 @@ export async function groupBuyView(db: Db, group: GroupBuyRow, ctx: { now: numbe
     minParticipants: group.minParticipants,
     minQuantity: group.minQuantity,
     capacity: group.capacity,
+    repeatWeekly: group.repeatWeekly,
+    repeatedFromId: group.repeatedFromId,
     progress: {
       participants: group.participantsCount,
       quantity: group.quantityTotal,
