@@ -120,6 +120,7 @@ const groupBuySchema = z
         specZh: z.string(),
         specEn: z.string(),
         cooperativeId: z.string(),
+        category: z.string(),
         groupPriceFen: z.number().int(),
         listPriceFen: z.number().int(),
         maxQuantity: z.number().int().nullable(),

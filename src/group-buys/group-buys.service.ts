@@ -280,6 +280,7 @@ function itemView(item: GroupItem) {
     specZh: item.specZh,
     specEn: item.specEn,
     cooperativeId: item.cooperativeId,
+    category: item.category,
     groupPriceFen: item.groupPriceFen,
     listPriceFen: item.listPriceFen,
     maxQuantity: item.maxQuantity,

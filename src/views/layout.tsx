@@ -45,6 +45,8 @@ export type LayoutProps = {
   actor?: Actor | null;
   children?: Child;
   description?: string;
+  /** Extra <head> content, e.g. a share page's Open Graph tags. */
+  head?: Child;
 };
 
 export function switchLangHref(path: string, lang: Locale): string {
@@ -53,7 +55,7 @@ export function switchLangHref(path: string, lang: Locale): string {
   return `${url.pathname}${url.search}`;
 }
 
-export function Layout({ title, locale, path, actor, children, description }: LayoutProps) {
+export function Layout({ title, locale, path, actor, children, description, head }: LayoutProps) {
   const m = t(locale);
   return (
     <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
@@ -62,6 +64,7 @@ export function Layout({ title, locale, path, actor, children, description }: La
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${m.brand}`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        {head ?? null}
         <style dangerouslySetInnerHTML={{ __html: baseCss }} />
       </head>
       <body>

@@ -233,8 +233,11 @@ describe('the pickup desk and list pages', () => {
     const lookup = await call(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode.toLowerCase()}`, { token: showroom });
     expect(lookup.status).toBe(200);
     const html = await lookup.text();
-    expect(html).toContain('赵阿姨');
-    expect(html).toContain('请向参团人收取 ¥128.40');
+    // The card masks the name; the amount due is what pay-at-pickup owes.
+    expect(html).toContain('赵**');
+    expect(html).not.toContain('赵阿姨');
+    expect(html).toMatch(/应收 <strong>¥128\.40<\/strong>/);
+    expect(html).toMatch(/<input[^>]*id="desk-code"[^>]*autofocus/);
 
     const handOver = await call(`/group-buys/${group.id}/desk`, { token: showroom, ...form({ code: joined.body.pickupCode, [`qty_${PRODUCTS.shiitake}`]: '1' }) });
     expect(handOver.status).toBe(303);
@@ -244,11 +247,61 @@ describe('the pickup desk and list pages', () => {
 
     const wrong = await call(`/group-buys/${group.id}/desk?code=ZZZZZZ`, { token: showroom });
     expect(wrong.status).toBe(404);
+    expect(await wrong.text()).toContain('提货码不存在');
 
     const list = await call(`/group-buys/${group.id}/pickup-list`, { token: showroom });
     const listHtml = await list.text();
     expect(listHtml).toContain(joined.body.pickupCode);
     expect(listHtml).toContain('1/3');
     expect(listHtml).toContain('format=csv');
+  });
+
+  it('Should hand over once when the desk form is sent twice, and count it', async () => {
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinGroupBuy(group.id, { items: [{ productId: PRODUCTS.shiitake, quantity: 3 }] });
+    await joinGroupBuy(group.id);
+    await call(`/api/v1/group-buys/${group.id}/close`, { method: 'POST', token: showroom });
+    const card = await (await call(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode}`, { token: showroom })).text();
+    const key = /name="handoverKey" value="([^"]+)"/.exec(card)![1]!;
+    const send = () => call(`/group-buys/${group.id}/desk`, { token: showroom, ...form({ code: joined.body.pickupCode, handoverKey: key, [`qty_${PRODUCTS.shiitake}`]: '1' }) });
+    expect((await send()).status).toBe(303);
+    expect((await send()).status).toBe(303);
+    const picked = await env.DB.prepare('SELECT picked_up_quantity FROM group_buy_participant_items WHERE participant_id = ?').bind(joined.body.participantId).first('picked_up_quantity');
+    expect(picked).toBe(1);
+    const desk = await (await call(`/group-buys/${group.id}/desk`, { token: showroom })).text();
+    expect(desk).toMatch(/已提 <strong data-tally="handedOver">0<\/strong>/);
+    expect(desk).toMatch(/部分 <strong data-tally="partial">1<\/strong>/);
+    expect(desk).toMatch(/未提 <strong data-tally="waiting">1<\/strong>/);
+  });
+
+  it('Should say in Chinese that an open group has not formed, and that a code was already used', async () => {
+    const open = await openGroupBuy(showroom, { minParticipants: 5 });
+    const waiting = await joinGroupBuy(open.id);
+    const early = await call(`/group-buys/${open.id}/desk?code=${waiting.body.pickupCode}`, { token: showroom });
+    expect(await early.text()).toContain('本团尚未截团成团');
+
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinGroupBuy(group.id);
+    await call(`/api/v1/group-buys/${group.id}/close`, { method: 'POST', token: showroom });
+    await call(`/group-buys/${group.id}/desk`, { token: showroom, ...form({ code: joined.body.pickupCode }) });
+    const again = await (await call(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode}`, { token: showroom })).text();
+    expect(again).toContain('这个提货码已经提过货了');
+    expect(again).not.toContain('data-testid="desk-hand-over"');
+  });
+
+  it('Should find a resident by phone tail and reveal the full number once tapped, audited', async () => {
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinGroupBuy(group.id, { name: '钱奶奶', phone: '13955554321' });
+    await call(`/api/v1/group-buys/${group.id}/close`, { method: 'POST', token: showroom });
+    const list = await (await call(`/group-buys/${group.id}/desk?tail=4321`, { token: showroom })).text();
+    expect(list).toContain('钱**');
+    expect(list).toContain(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode}`);
+    expect(list).not.toContain('13955554321');
+    expect(await (await call(`/group-buys/${group.id}/desk?tail=12`, { token: showroom })).text()).toContain('请输入手机号的后 4 位数字');
+
+    const revealed = await call(`/group-buys/${group.id}/desk/reveal`, { token: showroom, ...form({ code: joined.body.pickupCode }) });
+    expect(revealed.status).toBe(200);
+    expect(await revealed.text()).toContain('href="tel:13955554321"');
+    expect(await rowCount('audit_log', "action = 'group_buy.phone_reveal' AND entity_id = ?", joined.body.participantId)).toBe(1);
   });
 });
