@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { categories } from '../src/catalog/categories';
+import { categories } from '../src/lib/categories';
 import { illustrationSvg } from '../src/catalog/illustrations';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

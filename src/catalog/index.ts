@@ -12,3 +12,7 @@ export const catalogApi = createRouter()
   .openapi(routes.getCooperative, handlers.getCooperative);
 
 export { catalogPages } from './catalog.pages';
+
+export { searchTokens } from './search';
+
+export { illustrationUrl, photoUrl } from './illustrations';

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { membershipOf, requireActor, requireOrgRole } from '../accounts/policy';
+import { membershipOf, requireActor, requireOrgRole } from '../accounts';
 import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { createRouter } from '../lib/router';
 import { closeGroupBuy } from './group-buys.close';
-import { idempotencyClaim } from './group-buys.idempotency';
+import { claimIdempotency } from '../lib/idempotency';
 import { joinGroupBuy } from './group-buys.join';
 import { cancelParticipation, ownParticipantView, participantView, requireParticipation } from './group-buys.participants';
 import { deskTally, findByPhoneTail, revealPhone } from './group-buys.desk';
@@ -53,7 +53,7 @@ export const groupBuysApi = createRouter()
         appUrl: c.env.APP_URL,
         env: c.env,
         actor: c.var.actor,
-        idempotency: await idempotencyClaim(`group-buy-join:${id}`, c.req.valid('header')['idempotency-key'], body),
+        idempotency: await claimIdempotency(`group-buy-join:${id}`, c.var.actor, c.req.valid('header')['idempotency-key'], body),
       },
     );
     const { replayed, ...response } = joined;
@@ -92,7 +92,7 @@ export const groupBuysApi = createRouter()
     const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
     const actor = requirePickupStaff(c, group);
     const body = c.req.valid('json');
-    const idempotency = await idempotencyClaim(`group-buy-pickup:${group.id}`, c.req.valid('header')['idempotency-key'], body);
+    const idempotency = await claimIdempotency(`group-buy-pickup:${group.id}`, actor, c.req.valid('header')['idempotency-key'], body);
     const p = await recordPickup(c.var.db, { groupBuyId: group.id, ...body }, { now: Date.now(), actor, idempotency });
     return c.json(participantView(group, p), 200);
   })

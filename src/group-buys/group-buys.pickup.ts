@@ -3,10 +3,10 @@ import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { groupBuyParticipantItems, groupBuyParticipants, payments } from '../db/schema';
 import type { Actor } from '../env';
-import { salesRollupStatements } from '../impact/rollup';
+import { salesRollupStatements } from '../impact';
 import { auditEntry } from '../lib/audit';
 import { AppError, type FieldError } from '../lib/errors';
-import { idempotencyRecord, previousResource, type IdempotencyClaim } from './group-buys.idempotency';
+import { findIdempotencyRecord, recordStatement, type IdempotencyClaim } from '../lib/idempotency';
 import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
 import { bumpedVersion, participantUnchanged, isGuardFailure } from './group-buys.statements';
 import { isPickupCodeShaped, normalizePickupCode } from './pickup-code';
@@ -112,7 +112,7 @@ export async function recordPickup(
         ...salesRollupStatements(db, { kind: 'sale', paymentId: p.payment.id }),
       );
     }
-    if (ctx.idempotency) statements.push(idempotencyRecord(db, ctx.idempotency, p.id, { participantId: p.id }, ctx.now));
+    if (ctx.idempotency) statements.push(recordStatement(db, ctx.idempotency, { resourceId: p.id, status: 200, body: { participantId: p.id }, at: ctx.now }));
     try {
       await runBatch(db, statements);
     } catch (error) {
@@ -132,7 +132,7 @@ export async function recordPickup(
  */
 async function replayedPickup(db: Db, groupBuyId: string, claim: IdempotencyClaim | undefined) {
   if (!claim) return null;
-  const participantId = await previousResource(db, claim);
+  const participantId = (await findIdempotencyRecord(db, claim))?.resourceId;
   if (!participantId) return null;
   const [p] = await loadParticipations(db, groupBuyId, { participantId });
   return p ? { ...p, replayed: true } : null;

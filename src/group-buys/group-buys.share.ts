@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { groupBuyParticipants, productImages } from '../db/schema';
-import { illustrationUrl, photoUrl } from '../catalog/illustrations';
+import { illustrationUrl, photoUrl } from '../catalog';
 import { assetUrl } from '../views/assets';
 import { maskName } from './group-buys.desk';
 import { committedCondition } from './group-buys.queries';

@@ -7,9 +7,9 @@ import { AppError, fieldErrors, type FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
 import { Script } from '../views/assets';
-import { arrivalFromSession, SESSION_EXPAND } from '../payments/checkout';
-import { getStripe } from '../payments/stripe';
-import { subjectOf } from '../payments/subjects';
+import { arrivalFromSession, SESSION_EXPAND } from '../payments';
+import { getStripe } from '../payments';
+import { subjectOf } from '../payments';
 import { defaultOrderingOrganization, orderingMemberships } from './buyer';
 import { cartOwner, mergeCartOnSignIn } from './cart.cookie';
 import { findCartId, quoteCart } from './cart.service';
@@ -18,8 +18,8 @@ import { fill, t, type OrderStrings } from './orders.i18n';
 import { createOrderSchema } from './orders.schemas';
 import { placeOrder } from './orders.service';
 import { orderAccess } from './policy';
-import type { Quote } from './quote';
-import { currentPath, MessagePage, Money, Notice } from './views';
+import type { Quote } from '../pricing';
+import { currentPath, MessagePage, Money, Notice } from '../views/kit';
 
 /**
  * Checkout: delivery to a Shanghai address or pickup at a verified showroom, contact, and the payment
