@@ -12,6 +12,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { categories } from '../src/lib/categories';
+import { illustrationSvg } from '../src/catalog/illustrations';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SOURCE_DIR = path.join(ROOT, 'assets');
@@ -22,7 +25,25 @@ const MANIFEST = path.join(ROOT, 'src/views/asset-manifest.generated.ts');
 const VENDORED: Record<string, string> = {
   // Scalar's self-contained build: /docs must work with no internet (and from mainland China, where the CDN is slow or blocked).
   'vendor/scalar-api-reference.js': 'node_modules/@scalar/api-reference/dist/browser/standalone.js',
+  // The pickup desk's QR decoder where the browser has no BarcodeDetector (iOS Safari, WeChat's browser); UMD, sets window.jsQR.
+  'vendor/jsqr.js': 'node_modules/jsqr/dist/jsQR.js',
 };
+
+/**
+ * Link-card images (og:image) for group buys whose product has no JPEG/PNG photo: each category's
+ * SVG illustration rendered to a 600×600 PNG here, at build time, so the worker carries no rasteriser.
+ * WeChat and Open Graph want JPEG or PNG of at least 300×300.
+ */
+function renderedCards(): Record<string, Buffer> {
+  const cards: Record<string, Buffer> = {};
+  for (const category of categories) {
+    const svg = illustrationSvg(category.id);
+    if (!svg) continue;
+    const png = new Resvg(svg, { fitTo: { mode: 'width', value: 600 }, background: '#ffffff' }).render().asPng();
+    cards[`og/${category.id}.png`] = Buffer.from(png);
+  }
+  return cards;
+}
 
 function walk(dir: string, prefix = ''): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -44,8 +65,10 @@ export function buildAssets(): Record<string, string> {
 
   rmSync(OUTPUT_DIR, { recursive: true, force: true });
   const manifest: Record<string, string> = {};
-  for (const [name, file] of Object.entries(sources).sort(([a], [b]) => a.localeCompare(b))) {
-    const content = readFileSync(file);
+  const generated = renderedCards();
+  const names = [...Object.keys(sources), ...Object.keys(generated)].sort((a, b) => a.localeCompare(b));
+  for (const name of names) {
+    const content = generated[name] ?? readFileSync(sources[name]!);
     const target = hashedName(name, content);
     mkdirSync(path.dirname(path.join(OUTPUT_DIR, target)), { recursive: true });
     writeFileSync(path.join(OUTPUT_DIR, target), content);

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildGroupBuyDemoStatements } from '../seeds/group-buys';
 import { buildSeedStatements } from '../seeds/seed';
 
 function targetArgs(argv: string[]): string[] {
@@ -22,7 +23,8 @@ function targetArgs(argv: string[]): string[] {
 }
 
 const target = targetArgs(process.argv.slice(2));
-const statements = await buildSeedStatements();
+// The demo group buys are dated from now, so only this seed (not the unit tests' fixed one) writes them.
+const statements = [...(await buildSeedStatements()), ...buildGroupBuyDemoStatements()];
 // A private file per run, so two seeds at once (npm start and the browser tests) never share one.
 const dir = mkdtempSync(path.join(tmpdir(), 'shanhai-seed-'));
 const file = path.join(dir, 'seed.sql');

@@ -62,7 +62,7 @@ export function sqlLiteral(value: unknown): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function insert(table: string, row: Record<string, unknown>): string {
+export function insert(table: string, row: Record<string, unknown>): string {
   const columns = Object.keys(row);
   const values = columns.map((c) => sqlLiteral(row[c]));
   return `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${values.join(', ')}) ON CONFLICT DO NOTHING;`;

@@ -10,6 +10,12 @@
       var s = Math.floor((Number(el.getAttribute('data-countdown')) - (Date.now() + skew)) / 1000);
       if (s <= 0) { el.textContent = u[4]; return; }
       var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+      if (el.getAttribute('data-format') === 'clock') {
+        var pad = function (n) { return (n < 10 ? '0' : '') + n; };
+        var clock = pad(h) + ':' + pad(m) + ':' + pad(s % 60);
+        el.textContent = d > 0 ? d + u[0] + ' ' + clock : clock;
+        return;
+      }
       el.textContent = d > 0 ? d + u[0] + ' ' + h + u[1] : h > 0 ? h + u[1] + ' ' + m + u[2] : m + u[2] + ' ' + (s % 60) + u[3];
     });
   }

@@ -387,7 +387,7 @@ async function renderOrganization(c: Context<AppEnv>, id: string, state: PageSta
                     {inv.expired ? null : (
                       <>
                         <input readonly value={inv.link} aria-label={`${m.link}: ${inv.email}`} style="flex:1 1 220px;min-width:0" />
-                        <button type="button" class="secondary" onclick="navigator.clipboard.writeText(this.previousElementSibling.value)">
+                        <button type="button" class="secondary" data-copy hidden>
                           {m.copy}
                         </button>
                       </>

@@ -14,3 +14,5 @@ export const catalogApi = createRouter()
 export { catalogPages } from './catalog.pages';
 
 export { searchTokens } from './search';
+
+export { illustrationUrl, photoUrl } from './illustrations';

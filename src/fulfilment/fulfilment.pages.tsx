@@ -316,7 +316,7 @@ fulfilmentPages.get(
             {m.packedBy}: ____________ {m.date}: ____________
           </p>
           <p class="no-print">
-            <button type="button" onclick="window.print()">
+            <button type="button" data-print hidden>
               {m.print}
             </button>{' '}
             <a href={withCoop('/portal/shipments', ctx.coop)}>←</a>

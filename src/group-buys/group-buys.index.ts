@@ -7,12 +7,13 @@ import { closeGroupBuy } from './group-buys.close';
 import { claimIdempotency } from '../lib/idempotency';
 import { joinGroupBuy } from './group-buys.join';
 import { cancelParticipation, ownParticipantView, participantView, requireParticipation } from './group-buys.participants';
+import { deskTally, findByPhoneTail, revealPhone } from './group-buys.desk';
 import { findByPickupCode, pickupList, recordPickup } from './group-buys.pickup';
 import { requireGroupBuyManager, requireGroupBuyStaff, requirePickupStaff } from './group-buys.policy';
 import { pickupListCsv } from './group-buys.csv';
 import { requireGroupBuy } from './group-buys.queries';
 import * as routes from './group-buys.routes';
-import { createGroupBuy, groupBuyView, listGroupBuys, ORGANIZER_KINDS } from './group-buys.service';
+import { createGroupBuy, groupBuyView, instantsOf, listGroupBuys, ORGANIZER_KINDS } from './group-buys.service';
 
 /** The group-buy API under /api/v1: thin handlers over the services. */
 export const groupBuysApi = createRouter()
@@ -20,7 +21,7 @@ export const groupBuysApi = createRouter()
     const body = c.req.valid('json');
     requireOrgRole(c, body.organizationId, ['owner', 'purchaser'], { kinds: ORGANIZER_KINDS, verified: true });
     const now = Date.now();
-    const group = await createGroupBuy(c.var.db, requireActor(c), { ...body, closesAt: Date.parse(body.closesAt) }, { now });
+    const group = await createGroupBuy(c.var.db, requireActor(c), instantsOf(body), { now });
     return c.json(await groupBuyView(c.var.db, group, { now, appUrl: c.env.APP_URL }), 201);
   })
   .openapi(routes.list, async (c) => {
@@ -90,8 +91,27 @@ export const groupBuysApi = createRouter()
   .openapi(routes.pickup, async (c) => {
     const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
     const actor = requirePickupStaff(c, group);
-    const p = await recordPickup(c.var.db, { groupBuyId: group.id, ...c.req.valid('json') }, { now: Date.now(), actor });
+    const body = c.req.valid('json');
+    const idempotency = await claimIdempotency(`group-buy-pickup:${group.id}`, actor, c.req.valid('header')['idempotency-key'], body);
+    const p = await recordPickup(c.var.db, { groupBuyId: group.id, ...body }, { now: Date.now(), actor, idempotency });
     return c.json(participantView(group, p), 200);
+  })
+  .openapi(routes.pickupTally, async (c) => {
+    const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
+    requirePickupStaff(c, group);
+    return c.json(await deskTally(c.var.db, group.id), 200);
+  })
+  .openapi(routes.pickupByPhoneTail, async (c) => {
+    const group = await requireGroupBuy(c.var.db, c.req.valid('param').id);
+    requirePickupStaff(c, group);
+    const rows = await findByPhoneTail(c.var.db, group, c.req.valid('query').phoneTail);
+    return c.json({ items: rows.map((p) => participantView(group, p)) }, 200);
+  })
+  .openapi(routes.revealPhone, async (c) => {
+    const { id, participantId } = c.req.valid('param');
+    const group = await requireGroupBuy(c.var.db, id);
+    const actor = requirePickupStaff(c, group);
+    return c.json({ phone: await revealPhone(c.var.db, group, participantId, { now: Date.now(), actor }) }, 200);
   })
   .openapi(routes.pickupLookup, async (c) => {
     const { id, code } = c.req.valid('param');

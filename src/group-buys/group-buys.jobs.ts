@@ -1,6 +1,7 @@
 import type { Job } from '../lib/jobs';
 import { closeGroupBuy, groupsToClose } from './group-buys.close';
 import { settlePendingParticipantRefunds } from './group-buys.refunds';
+import { openNextWeeklyGroups } from './group-buys.repeat';
 
 /**
  * Cron work for group buys, idempotent and safe beside an organiser closing at the same moment:
@@ -22,6 +23,11 @@ export const groupBuyJobs: Job[] = [
       }
       return closed;
     },
+  },
+  {
+    // After the close job, so a weekly group closed in this run is repeated in this run.
+    name: 'group-buys.repeat-weekly',
+    run: (db, _env, now) => openNextWeeklyGroups(db, now),
   },
   {
     name: 'group-buys.settle-refunds',

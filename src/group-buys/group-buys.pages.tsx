@@ -18,10 +18,13 @@ import { cancelParticipation, maskPhone, ownParticipantView, requireParticipatio
 import { findByPickupCode, pickupList, recordPickup, remainingToPickUp } from './group-buys.pickup';
 import { canManage, canRunDesk, requireGroupBuyManager, requireGroupBuyStaff, requirePickupStaff } from './group-buys.policy';
 import { qrSvg } from './group-buys.qr';
-import { findGroupBuyByShortCode, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
+import { findGroupBuyByShortCode, loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
+import { repeatInput } from './group-buys.repeat';
 import { createGroupBuySchema, joinSchema } from './group-buys.routes';
 import {
   MAX_OPEN_DAYS,
+  MAX_PICKUP_DELAY_DAYS,
+  instantsOf,
   ORGANIZER_KINDS,
   createGroupBuy,
   groupBuyView,
@@ -29,9 +32,14 @@ import {
   pickableProducts,
   shareUrl,
   verifiedShowrooms,
+  type CreateGroupBuyInput,
   type GroupBuyView,
 } from './group-buys.service';
-import { Errors, ItemCards, Progress, StatusBadge, TimeLeft, gbCss, itemName, shanghaiTime, thresholdText } from './group-buys.views';
+import { Errors, ItemCards, Progress, StatusBadge, TimeLeft, gbCss, itemName, pickupWindowText, shanghaiTime, thresholdText } from './group-buys.views';
+import { deskTally, findByPhoneTail, revealPhone } from './group-buys.desk';
+import { joinedNeighbours, shareImages } from './group-buys.share';
+import { Countdown, ShareHead, ShareHero, StillNeeded, Stepper, defaultQuantity, shareDescription } from './group-buys.share-views';
+import { DeskCodeForm, DeskRefusalCard, DeskResultCard, DeskTallyBar, PhonePickList, PhoneTailForm, deskRefusal } from './group-buys.desk-views';
 
 /**
  * Server-rendered group-buy pages, mobile first, Chinese by default. They call the same services
@@ -41,10 +49,10 @@ export const groupBuyPages = new Hono<AppEnv>();
 
 type C = Context<AppEnv>;
 
-function page(c: C, title: string, body: Child, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 502 = 200) {
+function page(c: C, title: string, body: Child, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 502 = 200, head?: Child) {
   const url = new URL(c.req.url);
   return c.html(
-    <Layout title={title} locale={c.var.locale} path={`${url.pathname}${url.search}`} actor={c.var.actor}>
+    <Layout title={title} locale={c.var.locale} path={`${url.pathname}${url.search}`} actor={c.var.actor} head={head}>
       <style dangerouslySetInnerHTML={{ __html: gbCss }} />
       {body}
       <Script name="js/group-buy-live.js" />
@@ -92,7 +100,6 @@ function Header({ view, m }: { view: GroupBuyView; m: GbText }) {
 // ---------------------------------------------------------------------------------------------
 
 function JoinForm({ view, m, c, errors, values }: { view: GroupBuyView; m: GbText; c: C; errors: FieldError[] | string | null; values: Record<string, string> }) {
-  const online = stripeConfigured(c.env);
   return (
     <form method="post" action={`/g/${view.shortCode}`} class="card gb-form stack" aria-labelledby="join-title">
       <h2 id="join-title">{m.joinTitle}</h2>
@@ -101,24 +108,7 @@ function JoinForm({ view, m, c, errors, values }: { view: GroupBuyView; m: GbTex
       <fieldset>
         <legend>{m.chooseQuantities}</legend>
         <ItemCards view={view} t={m} locale={c.var.locale}>
-          {(item) => (
-            <label>
-              {m.quantity}{' '}
-              <input
-                type="number"
-                inputmode="numeric"
-                name={`qty_${item.productId}`}
-                min={0}
-                max={item.remaining}
-                step={1}
-                value={values[`qty_${item.productId}`] ?? '0'}
-                aria-describedby={`moq-${item.productId}`}
-              />
-              <span id={`moq-${item.productId}`} class="muted">
-                {item.minOrderQuantity > 1 || item.orderStep > 1 ? fill(m.moqStep, { moq: item.minOrderQuantity, step: item.orderStep }) : ''}
-              </span>
-            </label>
-          )}
+          {(item) => <Stepper item={item} value={values[`qty_${item.productId}`] ?? defaultQuantity(view, view.items.indexOf(item))} m={m} locale={c.var.locale} />}
         </ItemCards>
       </fieldset>
       <div class="field">
@@ -132,35 +122,52 @@ function JoinForm({ view, m, c, errors, values }: { view: GroupBuyView; m: GbTex
           {m.phoneHint}
         </div>
       </div>
-      <fieldset>
-        <legend>{m.payment}</legend>
-        <label>
-          <input type="radio" name="paymentMethod" value="pay_at_pickup" checked={values.paymentMethod !== 'stripe'} /> {m.payAtPickup}
-        </label>
-        {online ? (
-          <>
-            <label>
-              <input type="radio" name="paymentMethod" value="stripe" checked={values.paymentMethod === 'stripe'} /> {m.payOnline}
-            </label>
-            <p class="muted">{m.onlineNote}</p>
-          </>
-        ) : (
-          <p class="notice">{m.onlineUnavailable}</p>
-        )}
-      </fieldset>
-      <button type="submit">{m.submitJoin}</button>
+      <PaymentMethodChoice c={c} m={m} chosen={values.paymentMethod} />
+      <div class="gb-sticky">
+        <button type="submit" class="gb-big" data-testid="join-submit">
+          {m.submitJoin}
+        </button>
+      </div>
     </form>
+  );
+}
+
+/** How the resident pays; one component so the payment methods (WeChat Pay, Alipay) slot in here. */
+function PaymentMethodChoice({ c, m, chosen }: { c: C; m: GbText; chosen: string | undefined }) {
+  const online = stripeConfigured(c.env);
+  return (
+    <fieldset>
+      <legend>{m.payment}</legend>
+      <label>
+        <input type="radio" name="paymentMethod" value="pay_at_pickup" checked={chosen !== 'stripe'} /> {m.payAtPickup}
+      </label>
+      {online ? (
+        <>
+          <label>
+            <input type="radio" name="paymentMethod" value="stripe" checked={chosen === 'stripe'} /> {m.payOnline}
+          </label>
+          <p class="muted">{m.onlineNote}</p>
+        </>
+      ) : (
+        <p class="notice">{m.onlineUnavailable}</p>
+      )}
+    </fieldset>
   );
 }
 
 async function joinPage(c: C, group: GroupBuyRow, errors: FieldError[] | string | null = null, values: Record<string, string> = {}, status: 200 | 409 | 422 = 200) {
   const m = t(c);
   const view = await viewOf(c, group);
+  const [images, neighbours] = await Promise.all([shareImages(c.var.db, view, c.env.APP_URL), joinedNeighbours(c.var.db, group.id)]);
+  const description = shareDescription(view, m, c.var.locale);
   return page(
     c,
     view.title,
-    <article class="stack">
-      <Header view={view} m={m} />
+    <article class="stack gb-share-page">
+      <ShareHero view={view} images={images} m={m} locale={c.var.locale} />
+      <Countdown view={view} m={m} />
+      <StillNeeded view={view} neighbours={neighbours} m={m} />
+      {view.description ? <p>{view.description}</p> : null}
       <TimeLeft view={view} t={m} />
       <Progress view={view} t={m} />
       {view.joinable ? (
@@ -172,8 +179,10 @@ async function joinPage(c: C, group: GroupBuyRow, errors: FieldError[] | string 
           <ItemCards view={view} t={m} locale={c.var.locale} />
         </>
       )}
+      <Script name="js/group-buy-stepper.js" />
     </article>,
     status,
+    <ShareHead view={view} images={images} description={description} />,
   );
 }
 
@@ -284,10 +293,54 @@ function ParticipantCard({ p, m, c }: { p: OwnParticipantView; m: GbText; c: C }
   );
 }
 
+/** After joining: invite neighbours first, then the code as text and QR, the pickup window and place; cancel last. */
+function InviteNeighbours({ view, m }: { view: GroupBuyView; m: GbText }) {
+  return (
+    <section class="gb-invite stack" aria-labelledby="invite-title">
+      <h2 id="invite-title">{m.inviteTitle}</h2>
+      <p class="muted">{m.inviteHint}</p>
+      <input readonly value={view.shareUrl} aria-label={m.shareLink} data-testid="share-url" />
+      <p class="row">
+        <a class="button" href={view.shareUrl}>
+          {m.copyLink}
+        </a>
+        <a class="button secondary" href={`/group-buys/${view.id}/poster`}>
+          {m.savePoster}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+function PickupCodeBlock({ code, view, m }: { code: string; view: GroupBuyView; m: GbText }) {
+  return (
+    <section class="stack" aria-labelledby="code-label">
+      <h2 id="code-label">{m.yourCode}</h2>
+      <div class="gb-code" data-testid="pickup-code">
+        {code}
+      </div>
+      <div class="gb-qr" role="img" aria-label={`${m.codeQr}: ${code}`} data-testid="pickup-qr" dangerouslySetInnerHTML={{ __html: qrSvg(code) }} />
+      <p class="muted">{m.codeHint}</p>
+      <dl class="facts">
+        <dt>{m.pickupWindow}</dt>
+        <dd data-testid="me-pickup-window">{pickupWindowText(view.pickupWindow, m)}</dd>
+        <dt>{m.pickupPoint}</dt>
+        <dd>
+          {view.pickup.name}
+          {view.pickup.address ? <div class="muted">{view.pickup.address}</div> : null}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
 groupBuyPages.get('/g/:shortCode/me', async (c) => {
   const group = await groupByShortCode(c);
   const m = t(c);
-  const p = await requireParticipationByToken(c.var.db, group.id, c.req.query('token'));
+  const token = c.req.query('token');
+  const [p] = token ? await loadParticipations(c.var.db, group.id, { accessToken: token }) : [];
+  // Never a hint of whose place this is without the token; said in the page's language.
+  if (!p) return page(c, m.myPage, <p class="error" role="alert">{m.noToken}</p>, 404);
   const view = await viewOf(c, group);
   const own = ownParticipantView(group, p, c.env.APP_URL);
   const active = p.status === 'pending_payment' || p.status === 'paid';
@@ -301,13 +354,8 @@ groupBuyPages.get('/g/:shortCode/me', async (c) => {
         </p>
       ) : null}
       <h1>{view.title}</h1>
-      <section class="stack" aria-labelledby="code-label">
-        <h2 id="code-label">{m.yourCode}</h2>
-        <div class="gb-code" data-testid="pickup-code">
-          {p.pickupCode}
-        </div>
-        <p class="muted">{m.codeHint}</p>
-      </section>
+      {view.status === 'open' ? <InviteNeighbours view={view} m={m} /> : null}
+      <PickupCodeBlock code={p.pickupCode} view={view} m={m} />
       {own.payment?.checkoutUrl ? (
         <p>
           {c.req.query('paid') ? <span class="notice">{m.paymentProcessing}</span> : null}{' '}
@@ -317,21 +365,24 @@ groupBuyPages.get('/g/:shortCode/me', async (c) => {
         </p>
       ) : null}
       <ParticipantCard p={own} m={m} c={c} />
-      <TimeLeft view={view} t={m} />
       <Progress view={view} t={m} />
       <p class="muted">
         {m.myPageHint} <a href={own.meUrl}>{m.myPage}</a>
       </p>
-      {active && view.status === 'open' && view.secondsLeft > 0 ? (
-        <form method="post" action={`/g/${group.shortCode}/me/cancel?token=${encodeURIComponent(p.accessToken)}`} onsubmit={`return confirm(${JSON.stringify(m.cancelConfirm)})`}>
-          <button type="submit" class="secondary">
-            {m.cancel}
-          </button>
-        </form>
-      ) : null}
       <p>
         <a href={`/g/${group.shortCode}`}>{m.backToGroup}</a>
       </p>
+      {active && view.status === 'open' && view.secondsLeft > 0 ? (
+        <details class="muted">
+          <summary>{m.cancel}</summary>
+          <form method="post" action={`/g/${group.shortCode}/me/cancel?token=${encodeURIComponent(p.accessToken)}`}>
+            <p>{m.cancelConfirm}</p>
+            <button type="submit" class="secondary">
+              {m.cancel}
+            </button>
+          </form>
+        </details>
+      ) : null}
     </article>,
   );
 });
@@ -406,6 +457,7 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
   const included = new Set([values.include ?? []].flat());
   const v = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '');
   const defaultDeadline = shanghaiTime(now() + 3 * 24 * 60 * 60 * 1000).replace(' ', 'T');
+  const defaultPickupDay = shanghaiTime(now() + 4 * 24 * 60 * 60 * 1000).slice(0, 10);
   return page(
     c,
     m.newGroupBuy,
@@ -436,6 +488,10 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
         <label for="f-closes">{m.deadline}</label>
         <input id="f-closes" name="closesAt" type="datetime-local" required value={v('closesAt') || defaultDeadline} />
       </div>
+      <PickupWindowFields m={m} v={v} defaultDay={defaultPickupDay} />
+      <label class="gb-check">
+        <input type="checkbox" name="repeatWeekly" value="1" checked={v('repeatWeekly') === '1'} /> {m.repeatWeekly}
+      </label>
       <div class="field">
         <label for="f-pickup">{m.pickupPoint}</label>
         <select id="f-pickup" name="pickupOrganizationId">
@@ -520,7 +576,64 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
   );
 }
 
+/** "周六 10–12 点": one day and two times, all Beijing time. */
+function PickupWindowFields(props: { m: GbText; v: (key: string) => string; defaultDay: string }) {
+  const { m, v } = props;
+  return (
+    <fieldset class="row">
+      <legend>{m.pickupWindow}</legend>
+      <div class="field">
+        <label for="f-pickup-day">{m.pickupDay}</label>
+        <input id="f-pickup-day" name="pickupDay" type="date" required value={v('pickupDay') || props.defaultDay} />
+      </div>
+      <div class="field">
+        <label for="f-pickup-from">{m.pickupFrom}</label>
+        <input id="f-pickup-from" name="pickupFrom" type="time" required value={v('pickupFrom') || '10:00'} />
+      </div>
+      <div class="field">
+        <label for="f-pickup-to">{m.pickupTo}</label>
+        <input id="f-pickup-to" name="pickupTo" type="time" required value={v('pickupTo') || '12:00'} />
+      </div>
+    </fieldset>
+  );
+}
+
+/** A Beijing-time day and clock time from the form as an ISO instant; anything else is passed on for the schema to refuse. */
+export function beijingInstant(day: string, time: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && /^\d{2}:\d{2}$/.test(time) ? `${day}T${time}:00+08:00` : `${day}T${time}`;
+}
+
 groupBuyPages.get('/group-buys/new', (c) => createPage(c));
+
+/** "再开一团": the create form filled in from a past group, dates moved on by whole weeks; nothing is written until it is sent. */
+groupBuyPages.get('/group-buys/:id/repeat', async (c) => {
+  const group = await requireGroupBuy(c.var.db, c.req.param('id'));
+  requireGroupBuyManager(c, group);
+  return createPage(c, formValuesOf(await repeatInput(c.var.db, group, now())));
+});
+
+function formValuesOf(input: CreateGroupBuyInput): CreateValues {
+  const values: CreateValues = {
+    organizationId: input.organizationId,
+    title: input.title,
+    description: input.description ?? '',
+    closesAt: shanghaiTime(input.closesAt).replace(' ', 'T'),
+    pickupDay: shanghaiTime(input.pickupStartsAt).slice(0, 10),
+    pickupFrom: shanghaiTime(input.pickupStartsAt).slice(11),
+    pickupTo: shanghaiTime(input.pickupEndsAt).slice(11),
+    pickupOrganizationId: input.pickupOrganizationId,
+    minParticipants: input.minParticipants?.toString() ?? '',
+    minQuantity: input.minQuantity?.toString() ?? '',
+    capacity: input.capacity?.toString() ?? '',
+    repeatWeekly: input.repeatWeekly ? '1' : '',
+    include: input.items.map((i) => i.productId),
+  };
+  for (const item of input.items) {
+    if (item.unitPriceFen !== undefined) values[`price_${item.productId}`] = (item.unitPriceFen / 100).toFixed(2);
+    if (item.maxQuantity !== undefined) values[`cap_${item.productId}`] = String(item.maxQuantity);
+  }
+  return values;
+}
 
 /** Turns the create form into the API's request body, so both go through the same schema and service. */
 function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['locale']): { body?: unknown; errors: FieldError[] } {
@@ -540,10 +653,13 @@ function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['
     description: one('description') || undefined,
     // datetime-local carries no zone: the form says Beijing time.
     closesAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(closesAt) ? `${closesAt}:00+08:00` : closesAt,
+    pickupStartsAt: beijingInstant(one('pickupDay'), one('pickupFrom')),
+    pickupEndsAt: beijingInstant(one('pickupDay'), one('pickupTo')),
     pickupOrganizationId: one('pickupOrganizationId'),
     minParticipants: optionalInt('minParticipants'),
     minQuantity: optionalInt('minQuantity'),
     capacity: optionalInt('capacity'),
+    repeatWeekly: one('repeatWeekly') === '1',
     items,
   };
   return { body, errors };
@@ -557,6 +673,8 @@ async function createFormFields(c: C, form: CreateValues) {
     title: m.title,
     description: m.description,
     closesAt: m.deadline,
+    pickupStartsAt: m.pickupFrom,
+    pickupEndsAt: m.pickupTo,
     pickupOrganizationId: m.pickupPoint,
     minParticipants: m.minParticipants,
     minQuantity: m.minQuantity,
@@ -590,6 +708,9 @@ async function createRefusals(c: C, form: CreateValues, errors: FieldError[]): P
       deadline_past: m.ruleDeadlinePast,
       deadline_too_far: fill(m.ruleDeadlineTooFar, { n: MAX_OPEN_DAYS }),
       capacity_below_minimum: m.ruleCapacityBelowMinimum,
+      pickup_window_inverted: m.rulePickupWindowInverted,
+      pickup_before_deadline: m.rulePickupBeforeDeadline,
+      pickup_too_late: fill(m.rulePickupTooLate, { n: MAX_PICKUP_DELAY_DAYS }),
       pickup_point_invalid: m.rulePickupPointInvalid,
       duplicate_product: m.ruleDuplicateProduct,
       unknown_product: m.ruleUnknownProduct,
@@ -618,7 +739,7 @@ groupBuyPages.post('/group-buys/new', async (c) => {
     return createPage(c, form, m.noOrganization, 422);
   }
   try {
-    const group = await createGroupBuy(c.var.db, actor, { ...input, closesAt: Date.parse(input.closesAt) }, { now: now() });
+    const group = await createGroupBuy(c.var.db, actor, instantsOf(input), { now: now() });
     return c.redirect(`/group-buys/${group.id}/manage`, 303);
   } catch (error) {
     if (error instanceof AppError && error.status < 500) return createPage(c, form, error.errors ? await createRefusals(c, form, error.errors) : error.message, 422);
@@ -653,9 +774,12 @@ groupBuyPages.get('/group-buys/:id/manage', async (c) => {
       <p class="row">
         {canRunDesk(actor, group) ? <a href={`/group-buys/${view.id}/desk`}>{m.desk}</a> : null}
         <a href={`/group-buys/${view.id}/pickup-list`}>{m.pickupList}</a>
+        <a href={`/group-buys/${view.id}/repeat`} data-testid="repeat-group">
+          {m.repeatGroup}
+        </a>
       </p>
       {view.status === 'open' ? (
-        <form method="post" action={`/group-buys/${view.id}/close`} onsubmit={`return confirm(${JSON.stringify(m.closeConfirm)})`}>
+        <form method="post" action={`/group-buys/${view.id}/close`} data-confirm={m.closeConfirm}>
           <button type="submit" class="danger">
             {m.closeNow}
           </button>
@@ -713,7 +837,7 @@ groupBuyPages.get('/group-buys/:id/poster', async (c) => {
         {m.pickupPoint}: {view.pickup.name} {view.pickup.address ?? ''}
       </p>
       <p class="no-print">
-        <button type="button" onclick="window.print()">
+        <button type="button" data-print hidden>
           {m.print}
         </button>
       </p>
@@ -725,101 +849,75 @@ groupBuyPages.get('/group-buys/:id/poster', async (c) => {
 // Pickup desk and pickup list
 // ---------------------------------------------------------------------------------------------
 
-async function deskPage(c: C, group: GroupBuyRow, state: { code?: string; error?: string | FieldError[]; done?: string } = {}, status: 200 | 404 | 409 | 422 = 200) {
+type DeskState = { code?: string; tail?: string; error?: string; done?: string; revealedPhone?: string };
+
+/** The participant behind the typed code, or the refusal in the page's language. */
+async function deskLookup(c: C, group: GroupBuyRow, code: string | undefined) {
+  if (!code) return { participant: null, refusal: null };
+  try {
+    return { participant: await findByPickupCode(c.var.db, group, code), refusal: null };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return { participant: null, refusal: deskRefusal(error.errors, error.message, t(c)) };
+  }
+}
+
+async function deskPage(c: C, group: GroupBuyRow, state: DeskState = {}) {
   const m = t(c);
   const view = await viewOf(c, group);
-  let participant: Participation | null = null;
-  let lookupError: string | null = null;
-  if (state.code && view.status === 'succeeded') {
-    try {
-      participant = await findByPickupCode(c.var.db, group, state.code);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      lookupError = error.message;
-      status = error.status as 404;
-    }
-  }
-  const remaining = participant ? remainingToPickUp(participant) : new Map<string, number>();
-  const fullyCollected = participant?.status === 'picked_up';
+  const { participant, refusal } = await deskLookup(c, group, state.code);
+  const tail = state.tail?.trim() ?? '';
+  const matches = tail && !refusal ? await deskMatches(c, group, tail) : null;
+  const refused = refusal ?? state.error ?? (typeof matches === 'string' ? matches : null);
   return page(
     c,
     `${m.desk} · ${view.title}`,
-    <article class="stack">
+    <article class="stack gb-desk">
       <h1>
         {m.desk} · {view.title}
       </h1>
+      <p class="muted">
+        {m.pickupWindow}: {pickupWindowText(view.pickupWindow, m)} · {view.pickup.name}
+      </p>
+      <DeskTallyBar tally={await deskTally(c.var.db, group.id)} m={m} />
       {state.done ? (
-        <p class="notice" role="status">
+        <p class="gb-result ok" role="status" data-testid="desk-done">
+          <span class="gb-mark" aria-hidden="true">
+            ✓
+          </span>{' '}
           {fill(m.handedOver, { code: state.done })}
         </p>
       ) : null}
-      {view.status !== 'succeeded' ? <p class="notice">{m.deskNotOpen}</p> : null}
-      <form method="get" action={`/group-buys/${view.id}/desk`} class="inline">
-        <div>
-          <label for="desk-code">{m.pickupCode}</label>
-          <input id="desk-code" name="code" autocomplete="off" autocapitalize="characters" inputmode="text" required value={state.code ?? ''} aria-describedby="desk-intro" />
-        </div>
-        <button type="submit">{m.lookUp}</button>
-      </form>
-      <p id="desk-intro" class="muted">
-        {m.deskIntro}
-      </p>
-      <Errors errors={lookupError ?? state.error ?? null} t={m} />
+      {view.status !== 'succeeded' ? <p class="notice">{view.status === 'open' ? m.ruleNotFormedYet : m.ruleGroupFailed}</p> : null}
+      <DeskCodeForm groupBuyId={view.id} code={participant ? '' : (state.code ?? '')} m={m} />
+      {refused ? <DeskRefusalCard message={refused} /> : null}
       {participant ? (
-        <form method="post" action={`/group-buys/${view.id}/desk`} class="card stack" aria-label={m.handOver}>
-          <input type="hidden" name="code" value={participant.pickupCode} />
-          <h2>
-            {participant.pickupCode} · {participant.name} · {maskPhone(participant.phone)}
-          </h2>
-          <span class="badge">{m[`pstatus_${participant.status}`]}</span>
-          {participant.status === 'pending_payment' ? <p class="notice">{fill(m.collectPayment, { amount: formatFen(participant.totalFen) })}</p> : null}
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{m.products}</th>
-                  <th>{m.ordered}</th>
-                  <th>{m.pickedUp}</th>
-                  <th>{m.handOverQty}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {participant.lines.map((line) => (
-                  <tr>
-                    <td>{itemName(line, c.var.locale)}</td>
-                    <td>{line.quantity}</td>
-                    <td>{line.pickedUpQuantity}</td>
-                    <td>
-                      <input
-                        type="number"
-                        name={`qty_${line.productId}`}
-                        min={0}
-                        max={remaining.get(line.productId) ?? 0}
-                        value={String(remaining.get(line.productId) ?? 0)}
-                        aria-label={`${m.handOverQty} ${line.nameZh}`}
-                        disabled={fullyCollected}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {fullyCollected ? null : <button type="submit">{m.handOver}</button>}
-        </form>
+        <DeskResultCard groupBuyId={view.id} p={participant} handoverKey={randomToken(16)} revealedPhone={state.revealedPhone ?? null} m={m} locale={c.var.locale} />
       ) : null}
+      {Array.isArray(matches) ? <PhonePickList groupBuyId={view.id} tail={tail} matches={matches} m={m} locale={c.var.locale} /> : null}
+      <PhoneTailForm groupBuyId={view.id} tail={tail} m={m} />
       <p>
         <a href={`/group-buys/${view.id}/pickup-list`}>{m.pickupList}</a>
       </p>
+      <Script name="js/desk-scan.js" />
     </article>,
-    status,
+    refused ? (participant ? 200 : 404) : 200,
   );
+}
+
+async function deskMatches(c: C, group: GroupBuyRow, tail: string): Promise<Participation[] | string> {
+  try {
+    return await findByPhoneTail(c.var.db, group, tail);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return deskRefusal(error.errors, error.message, t(c));
+  }
 }
 
 groupBuyPages.get('/group-buys/:id/desk', async (c) => {
   const group = await requireGroupBuy(c.var.db, c.req.param('id'));
   requirePickupStaff(c, group);
-  return deskPage(c, group, { code: c.req.query('code') || undefined, done: c.req.query('done') || undefined });
+  return deskPage(c, group, { code: c.req.query('code') || undefined, tail: c.req.query('tail') || undefined, done: c.req.query('done') || undefined });
 });
 
 groupBuyPages.post('/group-buys/:id/desk', async (c) => {
@@ -830,15 +928,29 @@ groupBuyPages.post('/group-buys/:id/desk', async (c) => {
     .filter(([key]) => key.startsWith('qty_'))
     .map(([key, value]) => ({ productId: key.slice(4), quantity: Number(value || 0) }))
     .filter((line) => Number.isInteger(line.quantity) && line.quantity > 0);
+  // A form without quantity fields (a scanner's quick hand-over) hands over everything left.
+  const request = { pickupCode: form.code ?? '', items: Object.keys(form).some((key) => key.startsWith('qty_')) ? items : undefined };
   try {
-    const p = await recordPickup(c.var.db, { groupBuyId: group.id, pickupCode: form.code ?? '', items }, { now: now(), actor });
+    // The form's key makes a hand-over re-sent after a timeout (or a double tap) count once.
+    const idempotency = await claimIdempotency(`group-buy-pickup:${group.id}`, actor, form.handoverKey || undefined, request);
+    const p = await recordPickup(c.var.db, { groupBuyId: group.id, ...request }, { now: now(), actor, idempotency });
     return c.redirect(`/group-buys/${group.id}/desk?done=${p.pickupCode}`, 303);
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
-      return deskPage(c, group, { code: form.code, error: error.errors ?? error.message }, error.status as 409);
+      return deskPage(c, group, { error: deskRefusal(error.errors, error.message, t(c)) });
     }
     throw error;
   }
+});
+
+/** One tap shows the full number to call the resident back; the reveal is audited. */
+groupBuyPages.post('/group-buys/:id/desk/reveal', async (c) => {
+  const group = await requireGroupBuy(c.var.db, c.req.param('id'));
+  const actor = requirePickupStaff(c, group);
+  const form = (await c.req.parseBody()) as Record<string, string>;
+  const p = await findByPickupCode(c.var.db, group, form.code ?? '');
+  const revealedPhone = await revealPhone(c.var.db, group, p.id, { now: now(), actor });
+  return deskPage(c, group, { code: p.pickupCode, revealedPhone });
 });
 
 groupBuyPages.get('/group-buys/:id/pickup-list', async (c) => {
@@ -864,7 +976,7 @@ groupBuyPages.get('/group-buys/:id/pickup-list', async (c) => {
         {m.pickupPoint}: {view.pickup.name} · {rows.length} {m.rows} · <StatusBadge status={view.status} t={m} />
       </p>
       <p class="row no-print">
-        <button type="button" onclick="window.print()">
+        <button type="button" data-print hidden>
           {m.print}
         </button>
         <a href={`/api/v1/group-buys/${view.id}/pickup-list?format=csv`}>{m.downloadCsv}</a>

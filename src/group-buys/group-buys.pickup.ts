@@ -1,25 +1,37 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { runBatch, type Statement } from '../db/batch';
+import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { groupBuyParticipantItems, groupBuyParticipants, payments } from '../db/schema';
 import type { Actor } from '../env';
 import { salesRollupStatements } from '../impact';
 import { auditEntry } from '../lib/audit';
 import { AppError, type FieldError } from '../lib/errors';
+import { findIdempotencyRecord, recordStatement, type IdempotencyClaim } from '../lib/idempotency';
 import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
 import { bumpedVersion, participantUnchanged, isGuardFailure } from './group-buys.statements';
 import { isPickupCodeShaped, normalizePickupCode } from './pickup-code';
 
-/** The participant behind a code at the desk of a formed group (404 for a code nobody holds). */
+/**
+ * The participant behind a code at the desk. Each refusal names its own rule, so the desk can tell
+ * "wrong code" from "the group has not formed yet" (a code nobody holds is wrong whatever the
+ * group's state) and from "already handed over" (see recordPickup).
+ */
 export async function findByPickupCode(db: Db, group: GroupBuyRow, rawCode: string): Promise<Participation> {
+  const code = normalizePickupCode(rawCode);
+  const [p] = isPickupCodeShaped(code) ? await loadParticipations(db, group.id, { pickupCode: code }) : [];
+  if (!p) {
+    throw new AppError('not_found', `No participant of this group buy has pickup code ${code}`, {
+      errors: [{ path: 'body.pickupCode', rule: 'pickup_code_unknown', message: `No participant of this group buy has pickup code ${code}` }],
+    });
+  }
   if (group.status !== 'succeeded') {
-    throw new AppError('invalid_state', group.status === 'open' ? 'The group buy has not closed yet' : 'The group buy did not form: nothing to pick up', {
+    const open = group.status === 'open';
+    const message = open ? 'The group buy has not closed yet' : 'The group buy did not form: nothing to pick up';
+    throw new AppError('invalid_state', message, {
+      errors: [{ path: 'body.pickupCode', rule: open ? 'group_not_formed_yet' : 'group_failed', message }],
       extensions: { groupBuyStatus: group.status },
     });
   }
-  const code = normalizePickupCode(rawCode);
-  const [p] = isPickupCodeShaped(code) ? await loadParticipations(db, group.id, { pickupCode: code }) : [];
-  if (!p) throw new AppError('not_found', `No participant of this group buy has pickup code ${code}`);
   return p;
 }
 
@@ -38,18 +50,26 @@ export function remainingToPickUp(p: Participation): Map<string, number> {
 export async function recordPickup(
   db: Db,
   input: { groupBuyId: string; pickupCode: string; items?: { productId: string; quantity: number }[] },
-  ctx: { now: number; actor: Actor },
-): Promise<Participation> {
+  ctx: { now: number; actor: Actor; idempotency?: IdempotencyClaim },
+): Promise<Participation & { replayed: boolean }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const group = await requireGroupBuy(db, input.groupBuyId);
+    const replay = await replayedPickup(db, group.id, ctx.idempotency);
+    if (replay) return replay;
     const p = await findByPickupCode(db, group, input.pickupCode);
     if (p.status === 'picked_up') {
-      throw new AppError('conflict', `Pickup code ${p.pickupCode} has already been used: everything was handed over`, {
+      const message = `Pickup code ${p.pickupCode} has already been used: everything was handed over`;
+      throw new AppError('conflict', message, {
+        errors: [{ path: 'body.pickupCode', rule: 'already_handed_over', message }],
         extensions: { pickedUpAt: p.pickedUpAt === null ? null : new Date(p.pickedUpAt).toISOString() },
       });
     }
     if (p.status !== 'paid' && p.status !== 'pending_payment') {
-      throw new AppError('conflict', `This participation was ${p.status}: nothing to hand over`, { extensions: { participantStatus: p.status } });
+      const message = `This participation was ${p.status}: nothing to hand over`;
+      throw new AppError('conflict', message, {
+        errors: [{ path: 'body.pickupCode', rule: 'participation_withdrawn', message }],
+        extensions: { participantStatus: p.status },
+      });
     }
     const handOver = quantitiesToHandOver(p, input.items);
     const remainingAfter = [...remainingToPickUp(p)].reduce((sum, [productId, left]) => sum + left - (handOver.get(productId) ?? 0), 0);
@@ -92,16 +112,30 @@ export async function recordPickup(
         ...salesRollupStatements(db, { kind: 'sale', paymentId: p.payment.id }),
       );
     }
+    if (ctx.idempotency) statements.push(recordStatement(db, ctx.idempotency, { resourceId: p.id, status: 200, body: { participantId: p.id }, at: ctx.now }));
     try {
       await runBatch(db, statements);
     } catch (error) {
-      if (isGuardFailure(error)) continue; // another clerk got there first: look again
+      // Another clerk got there first, or the twin of this very request (same key) did: look again.
+      if (isGuardFailure(error) || (ctx.idempotency && isConstraintError(error, 'idempotency_keys'))) continue;
       throw error;
     }
     const [after] = await loadParticipations(db, group.id, { participantId: p.id });
-    return after!;
+    return { ...after!, replayed: false };
   }
   throw new AppError('conflict', 'This pickup code is being handled at another desk; please look again');
+}
+
+/**
+ * A hand-over retried after a timeout (same key, same request) answers with the participant as the
+ * first attempt left them, and hands over nothing more.
+ */
+async function replayedPickup(db: Db, groupBuyId: string, claim: IdempotencyClaim | undefined) {
+  if (!claim) return null;
+  const participantId = (await findIdempotencyRecord(db, claim))?.resourceId;
+  if (!participantId) return null;
+  const [p] = await loadParticipations(db, groupBuyId, { participantId });
+  return p ? { ...p, replayed: true } : null;
 }
 
 function quantitiesToHandOver(p: Participation, requested: { productId: string; quantity: number }[] | undefined): Map<string, number> {

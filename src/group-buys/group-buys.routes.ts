@@ -32,10 +32,17 @@ export const createGroupBuySchema = z
     title: textField({ min: 2, max: 80 }),
     description: textField({ max: 2000, multiline: true }).optional(),
     closesAt: z.iso.datetime({ offset: true }).openapi({ example: '2026-11-20T18:00:00+08:00' }),
+    pickupStartsAt: z.iso
+      .datetime({ offset: true })
+      .openapi({ example: '2026-11-21T10:00:00+08:00', description: 'Start of the pickup window; after the deadline' }),
+    pickupEndsAt: z.iso
+      .datetime({ offset: true })
+      .openapi({ example: '2026-11-21T12:00:00+08:00', description: 'End of the pickup window; after its start' }),
     pickupOrganizationId: id,
     minParticipants: z.number().int().positive().max(100_000).optional(),
     minQuantity: z.number().int().positive().max(10_000_000).optional(),
     capacity: z.number().int().positive().max(100_000).optional(),
+    repeatWeekly: z.boolean().optional().openapi({ description: 'Once this group closes, open the same group a week on (deadline and pickup window + 7 days)' }),
     items: z
       .array(
         z.object({
@@ -85,12 +92,18 @@ const groupBuySchema = z
     organizer: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable() }),
     pickup: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), address: z.string().nullable(), phone: z.string().nullable() }),
     closesAt: z.string(),
+    pickupWindow: z
+      .object({ startsAt: z.string(), endsAt: z.string() })
+      .nullable()
+      .openapi({ description: 'When residents collect; null only for groups created before pickup windows existed' }),
     secondsLeft: z.number().int(),
     closedAt: z.string().nullable(),
     closedReason: z.string().nullable(),
     minParticipants: z.number().int().nullable(),
     minQuantity: z.number().int().nullable(),
     capacity: z.number().int().nullable(),
+    repeatWeekly: z.boolean(),
+    repeatedFromId: z.string().nullable(),
     progress: z.object({
       participants: z.number().int().openapi({ description: 'Places taken (including checkouts not yet paid)' }),
       quantity: z.number().int(),
@@ -108,6 +121,7 @@ const groupBuySchema = z
         specZh: z.string(),
         specEn: z.string(),
         cooperativeId: z.string(),
+        category: z.string(),
         groupPriceFen: z.number().int(),
         listPriceFen: z.number().int(),
         maxQuantity: z.number().int().nullable(),
@@ -251,7 +265,17 @@ export const pickup = createRoute({
   path: '/group-buys/{id}/pickups',
   tags,
   summary: 'Pickup desk: hand over goods for a pickup code (all or part; pay-at-pickup becomes paid)',
-  request: { params: idParams, body: jsonBody(pickupSchema) },
+  request: {
+    params: idParams,
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .max(255)
+        .optional()
+        .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'A retry with the same key and body hands over once' }),
+    }),
+    body: jsonBody(pickupSchema),
+  },
   responses: { 200: { description: 'Handed over', content: json(participantSchema.omit({ meUrl: true })) }, ...errorResponses },
 });
 
@@ -284,4 +308,42 @@ export const pickupListRoute = createRoute({
     },
     ...errorResponses,
   },
+});
+
+const tallySchema = z
+  .object({
+    handedOver: z.number().int().openapi({ description: '已提: everything collected' }),
+    partial: z.number().int().openapi({ description: '部分: some collected' }),
+    waiting: z.number().int().openapi({ description: '未提: nothing collected yet' }),
+  })
+  .openapi('PickupTally');
+
+export const pickupTally = createRoute({
+  method: 'get',
+  path: '/group-buys/{id}/pickup-tally',
+  tags,
+  summary: 'Pickup desk: how many participants collected everything, part, nothing',
+  request: { params: idParams },
+  responses: { 200: { description: 'The tally', content: json(tallySchema) }, ...errorResponses },
+});
+
+export const pickupByPhoneTail = createRoute({
+  method: 'get',
+  path: '/group-buys/{id}/pickups',
+  tags,
+  summary: 'Pickup desk: participants whose phone ends in these 4 digits (for a lost code)',
+  request: {
+    params: idParams,
+    query: z.object({ phoneTail: z.string().openapi({ param: { name: 'phoneTail', in: 'query' }, example: '5678' }) }),
+  },
+  responses: { 200: { description: 'Matches, at most 20', content: json(z.object({ items: z.array(pickupRowSchema) })) }, ...errorResponses },
+});
+
+export const revealPhone = createRoute({
+  method: 'post',
+  path: '/group-buys/{id}/participants/{participantId}/phone',
+  tags,
+  summary: "Pickup desk: a participant's full phone number, to call them back (written to the audit log)",
+  request: { params: participantParams },
+  responses: { 200: { description: 'The full number', content: json(z.object({ phone: z.string() }).openapi('RevealedPhone')) }, ...errorResponses },
 });

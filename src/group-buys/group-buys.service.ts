@@ -22,18 +22,51 @@ import { insertRows } from './group-buys.statements';
 export const ORGANIZER_KINDS = ['canteen', 'enterprise', 'showroom'] as const;
 /** A group buy runs at most this long: beyond it, prices and stock promised today mean little. */
 export const MAX_OPEN_DAYS = 60;
+/** Fresh produce waits at most this long between the deadline and its pickup, and a window lasts at most this long. */
+export const MAX_PICKUP_DELAY_DAYS = 14;
+
+/**
+ * The pickup window rules: it ends after it starts, starts after the deadline (nothing can be
+ * collected before the group has formed), and lies within MAX_PICKUP_DELAY_DAYS of the deadline.
+ */
+export function pickupWindowProblems(input: { closesAt: number; pickupStartsAt: number; pickupEndsAt: number }): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.pickupEndsAt <= input.pickupStartsAt) {
+    errors.push({ path: 'body.pickupEndsAt', rule: 'pickup_window_inverted', message: 'The pickup window must end after it starts' });
+  }
+  if (input.pickupStartsAt <= input.closesAt) {
+    errors.push({ path: 'body.pickupStartsAt', rule: 'pickup_before_deadline', message: 'The pickup window must start after the deadline' });
+  } else if (input.pickupEndsAt > input.closesAt + MAX_PICKUP_DELAY_DAYS * DAY_MS) {
+    errors.push({
+      path: 'body.pickupEndsAt',
+      rule: 'pickup_too_late',
+      message: `The pickup window must end within ${MAX_PICKUP_DELAY_DAYS} days of the deadline`,
+    });
+  }
+  return errors;
+}
 
 export type CreateGroupBuyInput = {
   organizationId: string;
   title: string;
   description?: string;
   closesAt: number;
+  /** The pickup window (epoch ms): residents collect between these instants. */
+  pickupStartsAt: number;
+  pickupEndsAt: number;
   pickupOrganizationId: string;
   minParticipants?: number;
   minQuantity?: number;
   capacity?: number;
+  /** Open the same group again a week on once this one closes. */
+  repeatWeekly?: boolean;
   items: { productId: string; unitPriceFen?: number; maxQuantity?: number }[];
 };
+
+/** The API's ISO instants as the service's epoch milliseconds (the schema has already checked they parse). */
+export function instantsOf<T extends { closesAt: string; pickupStartsAt: string; pickupEndsAt: string }>(body: T) {
+  return { ...body, closesAt: Date.parse(body.closesAt), pickupStartsAt: Date.parse(body.pickupStartsAt), pickupEndsAt: Date.parse(body.pickupEndsAt) };
+}
 
 export function shareUrl(appUrl: string, shortCode: string): string {
   return new URL(`/g/${shortCode}`, appUrl).toString();
@@ -45,7 +78,12 @@ export function shareUrl(appUrl: string, shortCode: string): string {
  * (requireOrgRole); the organiser's kind and verification are checked here again so an admin
  * acting for an organisation meets the same rules.
  */
-export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuyInput, ctx: { now: number }): Promise<GroupBuyRow> {
+export async function createGroupBuy(
+  db: Db,
+  actor: Actor | null,
+  input: CreateGroupBuyInput,
+  ctx: { now: number; repeatOf?: Pick<GroupBuyRow, 'id' | 'createdByUserId'> },
+): Promise<GroupBuyRow> {
   const [organizer] = await organizationsByIds(db, [input.organizationId]);
   if (!organizer) throw new AppError('not_found', `Organisation ${input.organizationId} not found`);
   if (!(ORGANIZER_KINDS as readonly string[]).includes(organizer.kind) || organizer.status !== 'verified') {
@@ -57,6 +95,7 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
   if (input.closesAt > ctx.now + MAX_OPEN_DAYS * DAY_MS) {
     errors.push({ path: 'body.closesAt', rule: 'deadline_too_far', message: `The deadline may be at most ${MAX_OPEN_DAYS} days ahead` });
   }
+  errors.push(...pickupWindowProblems(input));
   if (input.capacity !== undefined && input.minParticipants !== undefined && input.capacity < input.minParticipants) {
     errors.push({ path: 'body.capacity', rule: 'capacity_below_minimum', message: 'Capacity is below the minimum number of participants: the group could never form' });
   }
@@ -72,14 +111,19 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
     id,
     shortCode: randomToken(8),
     organizerOrganizationId: organizer.id,
-    createdByUserId: actor.userId,
+    // The weekly job (no actor) opens the next group in the name of whoever created the first.
+    createdByUserId: actor?.userId ?? ctx.repeatOf?.createdByUserId ?? 'system',
     title: input.title,
     description: input.description ?? '',
     pickupOrganizationId: input.pickupOrganizationId,
     closesAt: input.closesAt,
+    pickupStartsAt: input.pickupStartsAt,
+    pickupEndsAt: input.pickupEndsAt,
     minParticipants: input.minParticipants ?? null,
     minQuantity: input.minQuantity ?? null,
     capacity: input.capacity ?? null,
+    repeatWeekly: input.repeatWeekly ?? false,
+    repeatedFromId: ctx.repeatOf?.id ?? null,
     status: 'open' as const,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -98,7 +142,7 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
         ...insertRows(db, groupBuyItems, itemRows),
         auditEntry(db, {
           actor,
-          action: 'group_buy.create',
+          action: ctx.repeatOf ? 'group_buy.repeat' : 'group_buy.create',
           entityType: 'group_buy',
           entityId: id,
           organizationId: organizer.id,
@@ -199,12 +243,15 @@ export async function groupBuyView(db: Db, group: GroupBuyRow, ctx: { now: numbe
       phone: pickup?.contactPhone ?? null,
     },
     closesAt: new Date(group.closesAt).toISOString(),
+    pickupWindow: pickupWindowView(group),
     secondsLeft: open ? Math.ceil((group.closesAt - ctx.now) / 1000) : 0,
     closedAt: group.closedAt === null ? null : new Date(group.closedAt).toISOString(),
     closedReason: group.closedReason,
     minParticipants: group.minParticipants,
     minQuantity: group.minQuantity,
     capacity: group.capacity,
+    repeatWeekly: group.repeatWeekly,
+    repeatedFromId: group.repeatedFromId,
     progress: {
       participants: group.participantsCount,
       quantity: group.quantityTotal,
@@ -214,6 +261,12 @@ export async function groupBuyView(db: Db, group: GroupBuyRow, ctx: { now: numbe
     items: items.map((item) => itemView(item)),
     createdAt: new Date(group.createdAt).toISOString(),
   };
+}
+
+/** Null only for groups created before pickup windows existed. */
+export function pickupWindowView(group: Pick<GroupBuyRow, 'pickupStartsAt' | 'pickupEndsAt'>) {
+  if (group.pickupStartsAt === null || group.pickupEndsAt === null) return null;
+  return { startsAt: new Date(group.pickupStartsAt).toISOString(), endsAt: new Date(group.pickupEndsAt).toISOString() };
 }
 
 function itemView(item: GroupItem) {
@@ -227,6 +280,7 @@ function itemView(item: GroupItem) {
     specZh: item.specZh,
     specEn: item.specEn,
     cooperativeId: item.cooperativeId,
+    category: item.category,
     groupPriceFen: item.groupPriceFen,
     listPriceFen: item.listPriceFen,
     maxQuantity: item.maxQuantity,

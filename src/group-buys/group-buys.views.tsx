@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
-import { shanghaiDateTime } from '../lib/time';
+import { SHANGHAI_OFFSET_MS, shanghaiDateTime } from '../lib/time';
 import { fill, type GbText } from './group-buys.i18n';
 import type { GroupBuyView } from './group-buys.service';
 
@@ -12,6 +12,16 @@ import type { GroupBuyView } from './group-buys.service';
 export function shanghaiTime(iso: string | number): string {
   const ms = typeof iso === 'number' ? iso : Date.parse(iso);
   return shanghaiDateTime(ms);
+}
+
+/** '2026-12-05 周六 10:00–12:00' in Beijing time; a window over several days prints both ends in full. */
+export function pickupWindowText(window: { startsAt: string; endsAt: string } | null, t: GbText): string {
+  if (!window) return t.pickupWindowUnset;
+  const start = shanghaiTime(window.startsAt);
+  const end = shanghaiTime(window.endsAt);
+  const weekday = t.weekdays.split('|')[new Date(Date.parse(window.startsAt) + SHANGHAI_OFFSET_MS).getUTCDay()];
+  if (start.slice(0, 10) === end.slice(0, 10)) return `${start.slice(0, 10)} ${weekday} ${start.slice(11)}–${end.slice(11)}`;
+  return `${start.slice(0, 10)} ${weekday} ${start.slice(11)} – ${end}`;
 }
 
 export function durationText(seconds: number, t: GbText): string {
@@ -112,6 +122,8 @@ export function TimeLeft({ view, t }: { view: GroupBuyView; t: GbText }) {
           {view.status === 'open' ? durationText(view.secondsLeft, t) : t.closed}
         </span>
       </dd>
+      <dt>{t.pickupWindow}</dt>
+      <dd data-testid="pickup-window">{pickupWindowText(view.pickupWindow, t)}</dd>
       <dt>{t.pickupPoint}</dt>
       <dd>
         {view.pickup.name}
@@ -173,6 +185,22 @@ export function Errors({ errors, t }: { errors: FieldError[] | string | null; t:
 }
 
 export const gbCss = `
+.gb-hero img{width:100%;height:auto;aspect-ratio:4/3;object-fit:cover;border-radius:12px;display:block}.gb-hero h1{margin:10px 0 4px}
+.gb-price-line .price{font-size:1.8rem;font-weight:700;color:#b42318}
+.gb-countdown{font-size:1.1rem;margin:0}.gb-countdown strong{font:700 1.8rem/1.2 ui-monospace,SFMono-Regular,Menlo,monospace}
+.gb-need-big{font-size:1.7rem;font-weight:700;margin:4px 0;color:#b42318}
+.gb-neighbours{display:flex;flex-wrap:wrap;gap:6px;margin:0}.gb-avatar{background:#f2f4f7;border:1px solid var(--line);border-radius:999px;padding:4px 10px}
+.gb-stepper{display:flex;align-items:center;gap:6px;flex-wrap:wrap}.gb-stepper button{min-width:44px;min-height:44px;font-size:1.3rem;padding:0}.gb-stepper input{width:4.5em;min-height:44px;text-align:center;font-size:1.1rem}
+.gb-sticky{position:sticky;bottom:0;background:#fff;padding:8px 0;margin:0 -4px;z-index:2;box-shadow:0 -6px 12px -8px rgba(0,0,0,.25)}
+.gb-invite{border:2px solid var(--brand);border-radius:12px;padding:12px}.gb-invite a.button{min-height:48px;display:inline-flex;align-items:center;justify-content:center;min-width:44%}
+.gb-tally{display:flex;gap:16px;font-size:1.1rem;margin:0}.gb-tally strong{font-size:1.6rem}
+.gb-desk-row{display:flex;gap:8px}.gb-desk-row input{flex:1;font-size:1.4rem;min-height:48px}.gb-desk button,.gb-desk .button{min-height:48px;min-width:48px}
+.gb-result{border-radius:12px;padding:12px 16px;border:3px solid}.gb-result.ok{border-color:#1a7f37;background:#effaf1}.gb-result.bad{border-color:#b42318;background:#fdf0ef}
+.gb-mark{font-size:2.4rem;font-weight:700;line-height:1}.gb-result.ok .gb-mark{color:#1a7f37}.gb-result.bad .gb-mark{color:#b42318}
+.gb-big{width:100%;min-height:56px;font-size:1.3rem}.gb-due strong{font-size:1.5rem}
+.gb-handover{list-style:none;padding:0}.gb-handover li{display:flex;justify-content:space-between;align-items:center;gap:8px;padding:6px 0}.gb-handover input{width:5em;min-height:44px}
+.gb-picklist{list-style:none;padding:0}.gb-picklist a{display:block;padding:12px;min-height:44px;border:1px solid var(--line);border-radius:8px;margin:6px 0;background:#fff}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .gb-code{font:700 2.6rem/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.25em;text-align:center;padding:12px;border:2px dashed var(--brand);border-radius:10px;background:#fff}
 .gb-qr svg{width:220px;height:220px;display:block;aspect-ratio:1}
 .gb-share input{width:100%}

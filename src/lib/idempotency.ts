@@ -80,7 +80,8 @@ export async function findIdempotencyRecord(db: Db, claim: IdempotencyClaim): Pr
   return record;
 }
 
-function recordStatement(db: Db, claim: IdempotencyClaim, result: IdempotentResult): Statement {
+/** The record's INSERT, for a use case that puts it in its own batch without `idempotent` (e.g. the pickup desk's retry loop). */
+export function recordStatement(db: Db, claim: IdempotencyClaim, result: IdempotentResult): Statement {
   return db.insert(idempotencyKeys).values({
     scope: claim.scope,
     key: claim.key,

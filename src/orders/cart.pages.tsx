@@ -135,7 +135,7 @@ function CartContents({ quote, locale, m }: { quote: Quote & { items: { productI
                       step={String(line.orderStep)}
                       inputmode="numeric"
                       aria-label={`${m.quantity}: ${localized(line, 'name', locale)}`}
-                      onchange="this.form.requestSubmit()"
+                      data-autosubmit
                       style="width:6em"
                     />
                     <button type="submit" class="secondary">

@@ -233,7 +233,7 @@ async function renderProforma(c: Context<AppEnv>, orderId: string, notice?: { ki
         </dl>
       </section>
       <p class="row no-print">
-        <button type="button" onclick="window.print()">
+        <button type="button" data-print hidden>
           {m.print}
         </button>
         <a href={`/orders/${order.id}${token ? `?token=${encodeURIComponent(token)}` : ''}`}>{m.viewOrder}</a>

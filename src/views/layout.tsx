@@ -3,6 +3,7 @@ import { messages, type Locale } from '../lib/i18n';
 import type { Actor } from '../env';
 import { isBuyerKind } from '../db/schema';
 import { baseCss } from './styles';
+import { Script } from './assets';
 
 const t = messages({
   zh: {
@@ -45,6 +46,8 @@ export type LayoutProps = {
   actor?: Actor | null;
   children?: Child;
   description?: string;
+  /** Extra <head> content, e.g. a share page's Open Graph tags. */
+  head?: Child;
 };
 
 export function switchLangHref(path: string, lang: Locale): string {
@@ -53,7 +56,7 @@ export function switchLangHref(path: string, lang: Locale): string {
   return `${url.pathname}${url.search}`;
 }
 
-export function Layout({ title, locale, path, actor, children, description }: LayoutProps) {
+export function Layout({ title, locale, path, actor, children, description, head }: LayoutProps) {
   const m = t(locale);
   return (
     <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
@@ -62,7 +65,9 @@ export function Layout({ title, locale, path, actor, children, description }: La
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${m.brand}`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        {head ?? null}
         <style dangerouslySetInnerHTML={{ __html: baseCss }} />
+        <Script name="js/page-actions.js" />
       </head>
       <body>
         <a class="skip" href="#main">

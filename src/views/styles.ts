@@ -24,7 +24,8 @@ h1{font-size:1.5rem;line-height:1.3;margin:.4em 0}h2{font-size:1.2rem;margin:1.2
 form.inline{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}
 label{display:block;font-size:.9rem;color:var(--muted)}
 input,select,textarea{font:inherit;padding:8px 10px;border:1px solid #9aa9a0;border-radius:6px;background:#fff;color:var(--ink);max-width:100%}
-button,.button{font:inherit;display:inline-block;padding:8px 16px;border-radius:6px;border:0;background:var(--brand);color:var(--brand-ink);cursor:pointer;text-decoration:none}
+[hidden]{display:none!important}
+button,.button{font:inherit;display:inline-block;min-height:44px;padding:8px 16px;border-radius:6px;border:0;background:var(--brand);color:var(--brand-ink);cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px solid var(--brand)}
 button.danger{background:var(--bad)}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}

@@ -19,7 +19,17 @@ const form = (fields: Record<string, string | string[]>) => {
 
 /** The create form as the showroom's manager fills it in; `fields` change or add to it. */
 const createForm = (fields: Record<string, string | string[]>) =>
-  form({ organizationId: SHOWROOM, title: '十月扶贫日团购', closesAt: '2099-01-01T20:00', pickupOrganizationId: SHOWROOM, minParticipants: '5', ...fields });
+  form({
+    organizationId: SHOWROOM,
+    title: '十月扶贫日团购',
+    closesAt: '2099-01-01T20:00',
+    pickupDay: '2099-01-02',
+    pickupFrom: '10:00',
+    pickupTo: '12:00',
+    pickupOrganizationId: SHOWROOM,
+    minParticipants: '5',
+    ...fields,
+  });
 
 describe('the join page', () => {
   it('Should show the group in Chinese with group prices, progress and time left, and in English on request', async () => {
@@ -132,13 +142,19 @@ describe('the organiser pages', () => {
     expect(await res.text()).toContain('十月扶贫日团购');
 
     const soon = new Date(Date.now() + 8 * 3600_000 + 5 * 24 * 3600_000).toISOString().slice(0, 16);
-    const ok = await call('/group-buys/new', { token: showroom, ...createForm({ ...items, closesAt: soon }) });
+    const pickupDay = new Date(Date.parse(`${soon}:00+08:00`) + 8 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10);
+    const ok = await call('/group-buys/new', { token: showroom, ...createForm({ ...items, closesAt: soon, pickupDay }) });
     expect(ok.status).toBe(303);
     const manageUrl = ok.headers.get('location')!;
     expect(manageUrl).toMatch(/^\/group-buys\/gb_[0-9a-z]+\/manage$/);
     const id = manageUrl.split('/')[2]!;
-    const row = await env.DB.prepare('SELECT closes_at, min_participants FROM group_buys WHERE id = ?').bind(id).first<{ closes_at: number; min_participants: number }>();
+    const row = await env.DB.prepare('SELECT closes_at, min_participants, pickup_starts_at, pickup_ends_at FROM group_buys WHERE id = ?')
+      .bind(id)
+      .first<{ closes_at: number; min_participants: number; pickup_starts_at: number; pickup_ends_at: number }>();
     expect(row!.min_participants).toBe(5);
+    // The form's day and times are Beijing time.
+    expect(row!.pickup_starts_at).toBe(Date.parse(`${pickupDay}T10:00:00+08:00`));
+    expect(row!.pickup_ends_at).toBe(Date.parse(`${pickupDay}T12:00:00+08:00`));
     expect(new Date(row!.closes_at).toISOString().slice(0, 16)).toBe(new Date(Date.parse(`${soon}:00+08:00`)).toISOString().slice(0, 16));
     const price = await env.DB.prepare('SELECT unit_price_fen FROM group_buy_items WHERE group_buy_id = ? AND product_id = ?').bind(id, PRODUCTS.shiitake).first('unit_price_fen');
     expect(price).toBe(4550);
@@ -177,6 +193,18 @@ describe('the organiser pages', () => {
     expect(html).not.toMatch(/The deadline|list price|Capacity is/);
   });
 
+  it('Should word pickup window refusals of the create form in Chinese', async () => {
+    const res = await call('/group-buys/new', {
+      token: showroom,
+      ...createForm({ closesAt: '2099-01-01T20:00', pickupDay: '2099-01-01', pickupFrom: '12:00', pickupTo: '10:00', include: [PRODUCTS.shiitake] }),
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('自提结束：结束时间须晚于开始时间');
+    expect(html).toContain('自提开始：自提须在截团之后开始');
+    expect(html).not.toMatch(/pickup window|after the deadline/i);
+  });
+
   it('Should send a visitor without a session to sign in, and answer 404 to a stranger', async () => {
     const group = await openGroupBuy(showroom);
     const anonymous = await call(`/group-buys/${group.id}/manage`, { redirect: 'manual' });
@@ -205,8 +233,11 @@ describe('the pickup desk and list pages', () => {
     const lookup = await call(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode.toLowerCase()}`, { token: showroom });
     expect(lookup.status).toBe(200);
     const html = await lookup.text();
-    expect(html).toContain('赵阿姨');
-    expect(html).toContain('请向参团人收取 ¥128.40');
+    // The card masks the name; the amount due is what pay-at-pickup owes.
+    expect(html).toContain('赵**');
+    expect(html).not.toContain('赵阿姨');
+    expect(html).toMatch(/应收 <strong>¥128\.40<\/strong>/);
+    expect(html).toMatch(/<input[^>]*id="desk-code"[^>]*autofocus/);
 
     const handOver = await call(`/group-buys/${group.id}/desk`, { token: showroom, ...form({ code: joined.body.pickupCode, [`qty_${PRODUCTS.shiitake}`]: '1' }) });
     expect(handOver.status).toBe(303);
@@ -216,11 +247,61 @@ describe('the pickup desk and list pages', () => {
 
     const wrong = await call(`/group-buys/${group.id}/desk?code=ZZZZZZ`, { token: showroom });
     expect(wrong.status).toBe(404);
+    expect(await wrong.text()).toContain('提货码不存在');
 
     const list = await call(`/group-buys/${group.id}/pickup-list`, { token: showroom });
     const listHtml = await list.text();
     expect(listHtml).toContain(joined.body.pickupCode);
     expect(listHtml).toContain('1/3');
     expect(listHtml).toContain('format=csv');
+  });
+
+  it('Should hand over once when the desk form is sent twice, and count it', async () => {
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinGroupBuy(group.id, { items: [{ productId: PRODUCTS.shiitake, quantity: 3 }] });
+    await joinGroupBuy(group.id);
+    await call(`/api/v1/group-buys/${group.id}/close`, { method: 'POST', token: showroom });
+    const card = await (await call(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode}`, { token: showroom })).text();
+    const key = /name="handoverKey" value="([^"]+)"/.exec(card)![1]!;
+    const send = () => call(`/group-buys/${group.id}/desk`, { token: showroom, ...form({ code: joined.body.pickupCode, handoverKey: key, [`qty_${PRODUCTS.shiitake}`]: '1' }) });
+    expect((await send()).status).toBe(303);
+    expect((await send()).status).toBe(303);
+    const picked = await env.DB.prepare('SELECT picked_up_quantity FROM group_buy_participant_items WHERE participant_id = ?').bind(joined.body.participantId).first('picked_up_quantity');
+    expect(picked).toBe(1);
+    const desk = await (await call(`/group-buys/${group.id}/desk`, { token: showroom })).text();
+    expect(desk).toMatch(/已提 <strong data-tally="handedOver">0<\/strong>/);
+    expect(desk).toMatch(/部分 <strong data-tally="partial">1<\/strong>/);
+    expect(desk).toMatch(/未提 <strong data-tally="waiting">1<\/strong>/);
+  });
+
+  it('Should say in Chinese that an open group has not formed, and that a code was already used', async () => {
+    const open = await openGroupBuy(showroom, { minParticipants: 5 });
+    const waiting = await joinGroupBuy(open.id);
+    const early = await call(`/group-buys/${open.id}/desk?code=${waiting.body.pickupCode}`, { token: showroom });
+    expect(await early.text()).toContain('本团尚未截团成团');
+
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinGroupBuy(group.id);
+    await call(`/api/v1/group-buys/${group.id}/close`, { method: 'POST', token: showroom });
+    await call(`/group-buys/${group.id}/desk`, { token: showroom, ...form({ code: joined.body.pickupCode }) });
+    const again = await (await call(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode}`, { token: showroom })).text();
+    expect(again).toContain('这个提货码已经提过货了');
+    expect(again).not.toContain('data-testid="desk-hand-over"');
+  });
+
+  it('Should find a resident by phone tail and reveal the full number once tapped, audited', async () => {
+    const group = await openGroupBuy(showroom, { minParticipants: 1 });
+    const joined = await joinGroupBuy(group.id, { name: '钱奶奶', phone: '13955554321' });
+    await call(`/api/v1/group-buys/${group.id}/close`, { method: 'POST', token: showroom });
+    const list = await (await call(`/group-buys/${group.id}/desk?tail=4321`, { token: showroom })).text();
+    expect(list).toContain('钱**');
+    expect(list).toContain(`/group-buys/${group.id}/desk?code=${joined.body.pickupCode}`);
+    expect(list).not.toContain('13955554321');
+    expect(await (await call(`/group-buys/${group.id}/desk?tail=12`, { token: showroom })).text()).toContain('请输入手机号的后 4 位数字');
+
+    const revealed = await call(`/group-buys/${group.id}/desk/reveal`, { token: showroom, ...form({ code: joined.body.pickupCode }) });
+    expect(revealed.status).toBe(200);
+    expect(await revealed.text()).toContain('href="tel:13955554321"');
+    expect(await rowCount('audit_log', "action = 'group_buy.phone_reveal' AND entity_id = ?", joined.body.participantId)).toBe(1);
   });
 });

@@ -22,11 +22,21 @@ export const groupBuys = sqliteTable(
       .notNull()
       .references(() => organization.id),
     closesAt: integer().notNull(),
+    /**
+     * When residents collect (epoch ms; shown in Asia/Shanghai). Required for every group created
+     * since the pickup window exists; rows from before it have none.
+     */
+    pickupStartsAt: integer(),
+    pickupEndsAt: integer(),
     minParticipants: integer(),
     minQuantity: integer(),
     /** Participants at which the group closes early. */
     capacity: integer(),
     status: text({ enum: GROUP_BUY_STATUSES }).notNull().default('open'),
+    /** Once this group closes, the weekly job opens the same group a week on (see group-buys.repeat.ts). */
+    repeatWeekly: integer({ mode: 'boolean' }).notNull().default(false),
+    /** The group this one repeats: unique, so however often the job runs a group is repeated once. */
+    repeatedFromId: text(),
     participantsCount: integer().notNull().default(0),
     quantityTotal: integer().notNull().default(0),
     closedAt: integer(),
@@ -42,6 +52,7 @@ export const groupBuys = sqliteTable(
     index('group_buys_status_closes_idx').on(t.status, t.closesAt),
     index('group_buys_organizer_idx').on(t.organizerOrganizationId, t.createdAt),
     index('group_buys_pickup_idx').on(t.pickupOrganizationId, t.status),
+    uniqueIndex('group_buys_repeated_from_idx').on(t.repeatedFromId),
   ],
 );
 
