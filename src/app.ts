@@ -34,6 +34,23 @@ import { groupBuysApi } from './group-buys/group-buys.index';
 import { groupBuyPages } from './group-buys/group-buys.pages';
 import { procurementApi } from './procurement/procurement.api';
 import { procurementPages } from './procurement/procurement.pages';
+import { messagesApi, messagesPages, relayOutbox } from './messages';
+
+/**
+ * After a write, puts the notifications it wrote on the delivery queue (the rows are the outbox, written in
+ * the write's own batch; this relay is what makes them go out now rather than at the next cron sweep).
+ * A failure here loses nothing: the sweep enqueues whatever is left.
+ */
+const relayNotifications = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return;
+  const relay = relayOutbox(c.var.db, c.env.MESSAGES).catch((error) => console.error('outbox relay failed', error));
+  try {
+    c.executionCtx.waitUntil(relay);
+  } catch {
+    await relay; // no execution context (app.request in a unit test)
+  }
+});
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -87,7 +104,7 @@ export function createApp() {
     const bearerOnly = c.req.header('authorization')?.startsWith('Bearer ') && !c.req.header('cookie');
     return bearerOnly ? next() : sameOrigin(c, next);
   });
-  app.use('*', provideDb, chooseLocale, resolveActor);
+  app.use('*', provideDb, relayNotifications, chooseLocale, resolveActor);
 
   // Better Auth's own endpoints: sign-up, sign-in, sign-out, sessions, organisations.
   app.on(['GET', 'POST'], '/api/auth/*', (c) => createAuth(c.env, c.var.db).handler(c.req.raw));
@@ -141,6 +158,8 @@ export function createApp() {
   app.route('/api/v1', groupBuysApi);
   app.route('/', groupBuyPages);
   app.route('/', procurementPages);
+  app.route('/api/v1', messagesApi);
+  app.route('/', messagesPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

@@ -10,6 +10,8 @@ declare namespace Cloudflare {
     STRIPE_SECRET_KEY?: string;
     STRIPE_WEBHOOK_SECRET?: string;
     BENCH_MODE?: string;
+    MESSAGES: Queue<{ notificationId: string; only?: ('sms' | 'email')[] }>;
+    OTP_LIMITER?: RateLimit;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

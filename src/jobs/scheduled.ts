@@ -4,11 +4,13 @@ import { assumeReceiptJob } from '../fulfilment/jobs';
 import { expireUnpaidOrders } from '../orders/expiry.job';
 import { groupBuyJobs } from '../group-buys/group-buys.jobs';
 import { markOverdueInvoices } from '../procurement/invoices.service';
+import { messageOutboxJob } from '../messages';
 
 /** A scheduled job: idempotent and safe to run twice or concurrently. Returns how many rows it changed. */
 export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
 
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, ...groupBuyJobs];
+// The outbox sweep runs last so it enqueues what the jobs before it wrote in the same tick.
+export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, ...groupBuyJobs, messageOutboxJob];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   const db = createDb(env.DB);

@@ -93,6 +93,8 @@ export const markOverdueInvoices: Job = {
             payload: sql<string>`json_object('orderId', ${orders.id}, 'invoiceDueAt', ${orders.invoiceDueAt}, 'totalFen', ${orders.totalFen})`.as('payload'),
             readAt: sql<null>`NULL`.as('read_at'),
             createdAt: sql<number>`${now}`.as('created_at'),
+            enqueuedAt: sql<null>`NULL`.as('enqueued_at'),
+            deliveredAt: sql<null>`NULL`.as('delivered_at'),
           })
           .from(orders)
           .where(due),

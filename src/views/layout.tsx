@@ -16,6 +16,7 @@ const t = messages({
     account: '我的账户',
     procurement: '机构采购',
     signIn: '登录',
+    messages: '消息',
     admin: '管理后台',
     language: '语言',
     footer: '山海：上海对口帮扶地区的合作社直供上海的机关食堂、企业、社区展销馆与市民。',
@@ -31,6 +32,7 @@ const t = messages({
     account: 'My account',
     procurement: 'Procurement',
     signIn: 'Sign in',
+    messages: 'Messages',
     admin: 'Admin',
     language: 'Language',
     footer: "Shanhai: cooperatives in Shanghai's paired counties supplying Shanghai canteens, enterprises, showrooms and residents.",
@@ -45,6 +47,8 @@ export type LayoutProps = {
   actor?: Actor | null;
   children?: Child;
   description?: string;
+  /** Unread inbox messages of the signed-in person; shown beside the 消息 link. */
+  unread?: number;
 };
 
 export function switchLangHref(path: string, lang: Locale): string {
@@ -53,7 +57,7 @@ export function switchLangHref(path: string, lang: Locale): string {
   return `${url.pathname}${url.search}`;
 }
 
-export function Layout({ title, locale, path, actor, children, description }: LayoutProps) {
+export function Layout({ title, locale, path, actor, children, description, unread = actor?.unreadMessages }: LayoutProps) {
   const m = t(locale);
   return (
     <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
@@ -79,6 +83,7 @@ export function Layout({ title, locale, path, actor, children, description }: La
               <a href="/impact">{m.impact}</a>
               <a href="/cart">{m.cart}</a>
               {actor?.memberships.some((x) => isBuyerKind(x.kind)) ? <a href="/procurement">{m.procurement}</a> : null}
+              {actor ? <a href="/messages">{unread ? `${m.messages} (${unread})` : m.messages}</a> : null}
               {actor ? <a href="/account">{m.account}</a> : <a href="/sign-in">{m.signIn}</a>}
               {actor?.isAdmin ? <a href="/admin">{m.admin}</a> : null}
               <span class="lang" role="group" aria-label={m.language}>
