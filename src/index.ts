@@ -10,7 +10,7 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime));
   },
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await handleQueue(batch as MessageBatch<MessageJob>, env);
   },
 } satisfies ExportedHandler<Bindings>;

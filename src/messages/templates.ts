@@ -43,8 +43,8 @@ type KindTemplate = {
 
 const TEMPLATES: Record<string, KindTemplate> = {
   'auth.sign_in_code': { sms: (p) => ({ key: 'sign_in_code', params: { code: str(p.code) } }), email: false, urgent: true },
-  'auth.password_reset': {
-    sms: (p) => ({ key: 'password_reset', params: { code: str(p.code) } }),
+  'auth.password_reset_code': { sms: (p) => ({ key: 'password_reset', params: { code: str(p.code) } }), email: false, urgent: true },
+  'auth.password_reset_link': {
     emailLines: (p, l) => [l === 'en' ? `Choose a new password here (valid for one hour): ${str(p.link)}` : `请在一小时内通过此链接设置新密码：${str(p.link)}`],
     urgent: true,
   },
