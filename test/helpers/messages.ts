@@ -32,7 +32,7 @@ export async function insertNotification(overrides: Record<string, unknown> = {}
 
 let messageCounter = 0;
 /** Runs the worker's queue handler on `jobs` as the queue would deliver them (attempts = delivery count). */
-export async function deliver(jobs: MessageJob[], options: { attempts?: number; queue?: string; env?: Record<string, unknown> } = {}) {
+export async function deliver(jobs: MessageJob[], options: { attempts?: number; queue?: string; env?: object } = {}) {
   const batch = createMessageBatch<MessageJob>(
     options.queue ?? 'shanhai-messages',
     jobs.map((body) => ({ id: `msg-${++messageCounter}`, timestamp: new Date(), attempts: options.attempts ?? 1, body })),
@@ -44,7 +44,7 @@ export async function deliver(jobs: MessageJob[], options: { attempts?: number; 
 
 export async function deliveries(notificationId: string) {
   const { results } = await env.DB.prepare('SELECT channel, status, provider, recipient, provider_message_id, provider_status, attempts, content FROM message_deliveries WHERE notification_id = ? ORDER BY channel').bind(notificationId).all<Record<string, any>>();
-  return results.map((r) => ({ ...r, content: r.content ? JSON.parse(r.content) : null }));
+  return results.map((r) => ({ ...r, content: r.content ? JSON.parse(r.content) : null }) as Record<string, any>);
 }
 
 export async function notificationState(id: string) {
