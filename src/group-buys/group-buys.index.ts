@@ -12,7 +12,7 @@ import { requireGroupBuyManager, requireGroupBuyStaff, requirePickupStaff } from
 import { pickupListCsv } from './group-buys.csv';
 import { requireGroupBuy } from './group-buys.queries';
 import * as routes from './group-buys.routes';
-import { createGroupBuy, groupBuyView, listGroupBuys, ORGANIZER_KINDS } from './group-buys.service';
+import { createGroupBuy, groupBuyView, instantsOf, listGroupBuys, ORGANIZER_KINDS } from './group-buys.service';
 
 /** The group-buy API under /api/v1: thin handlers over the services. */
 export const groupBuysApi = createRouter()
@@ -20,7 +20,7 @@ export const groupBuysApi = createRouter()
     const body = c.req.valid('json');
     requireOrgRole(c, body.organizationId, ['owner', 'purchaser'], { kinds: ORGANIZER_KINDS, verified: true });
     const now = Date.now();
-    const group = await createGroupBuy(c.var.db, requireActor(c), { ...body, closesAt: Date.parse(body.closesAt) }, { now });
+    const group = await createGroupBuy(c.var.db, requireActor(c), instantsOf(body), { now });
     return c.json(await groupBuyView(c.var.db, group, { now, appUrl: c.env.APP_URL }), 201);
   })
   .openapi(routes.list, async (c) => {

@@ -21,6 +21,8 @@ import { findGroupBuyByShortCode, requireGroupBuy, type GroupBuyRow, type Partic
 import { createGroupBuySchema, joinSchema } from './group-buys.routes';
 import {
   MAX_OPEN_DAYS,
+  MAX_PICKUP_DELAY_DAYS,
+  instantsOf,
   ORGANIZER_KINDS,
   createGroupBuy,
   groupBuyView,
@@ -405,6 +407,7 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
   const included = new Set([values.include ?? []].flat());
   const v = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '');
   const defaultDeadline = shanghaiTime(now() + 3 * 24 * 60 * 60 * 1000).replace(' ', 'T');
+  const defaultPickupDay = shanghaiTime(now() + 4 * 24 * 60 * 60 * 1000).slice(0, 10);
   return page(
     c,
     m.newGroupBuy,
@@ -435,6 +438,7 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
         <label for="f-closes">{m.deadline}</label>
         <input id="f-closes" name="closesAt" type="datetime-local" required value={v('closesAt') || defaultDeadline} />
       </div>
+      <PickupWindowFields m={m} v={v} defaultDay={defaultPickupDay} />
       <div class="field">
         <label for="f-pickup">{m.pickupPoint}</label>
         <select id="f-pickup" name="pickupOrganizationId">
@@ -519,6 +523,33 @@ async function createPage(c: C, values: CreateValues = {}, errors: FieldError[] 
   );
 }
 
+/** "周六 10–12 点": one day and two times, all Beijing time. */
+function PickupWindowFields(props: { m: GbText; v: (key: string) => string; defaultDay: string }) {
+  const { m, v } = props;
+  return (
+    <fieldset class="row">
+      <legend>{m.pickupWindow}</legend>
+      <div class="field">
+        <label for="f-pickup-day">{m.pickupDay}</label>
+        <input id="f-pickup-day" name="pickupDay" type="date" required value={v('pickupDay') || props.defaultDay} />
+      </div>
+      <div class="field">
+        <label for="f-pickup-from">{m.pickupFrom}</label>
+        <input id="f-pickup-from" name="pickupFrom" type="time" required value={v('pickupFrom') || '10:00'} />
+      </div>
+      <div class="field">
+        <label for="f-pickup-to">{m.pickupTo}</label>
+        <input id="f-pickup-to" name="pickupTo" type="time" required value={v('pickupTo') || '12:00'} />
+      </div>
+    </fieldset>
+  );
+}
+
+/** A Beijing-time day and clock time from the form as an ISO instant; anything else is passed on for the schema to refuse. */
+export function beijingInstant(day: string, time: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && /^\d{2}:\d{2}$/.test(time) ? `${day}T${time}:00+08:00` : `${day}T${time}`;
+}
+
 groupBuyPages.get('/group-buys/new', (c) => createPage(c));
 
 /** Turns the create form into the API's request body, so both go through the same schema and service. */
@@ -539,6 +570,8 @@ function createRequestFromForm(form: CreateValues, m: GbText, locale: C['var']['
     description: one('description') || undefined,
     // datetime-local carries no zone: the form says Beijing time.
     closesAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(closesAt) ? `${closesAt}:00+08:00` : closesAt,
+    pickupStartsAt: beijingInstant(one('pickupDay'), one('pickupFrom')),
+    pickupEndsAt: beijingInstant(one('pickupDay'), one('pickupTo')),
     pickupOrganizationId: one('pickupOrganizationId'),
     minParticipants: optionalInt('minParticipants'),
     minQuantity: optionalInt('minQuantity'),
@@ -556,6 +589,8 @@ async function createFormFields(c: C, form: CreateValues) {
     title: m.title,
     description: m.description,
     closesAt: m.deadline,
+    pickupStartsAt: m.pickupFrom,
+    pickupEndsAt: m.pickupTo,
     pickupOrganizationId: m.pickupPoint,
     minParticipants: m.minParticipants,
     minQuantity: m.minQuantity,
@@ -589,6 +624,9 @@ async function createRefusals(c: C, form: CreateValues, errors: FieldError[]): P
       deadline_past: m.ruleDeadlinePast,
       deadline_too_far: fill(m.ruleDeadlineTooFar, { n: MAX_OPEN_DAYS }),
       capacity_below_minimum: m.ruleCapacityBelowMinimum,
+      pickup_window_inverted: m.rulePickupWindowInverted,
+      pickup_before_deadline: m.rulePickupBeforeDeadline,
+      pickup_too_late: fill(m.rulePickupTooLate, { n: MAX_PICKUP_DELAY_DAYS }),
       pickup_point_invalid: m.rulePickupPointInvalid,
       duplicate_product: m.ruleDuplicateProduct,
       unknown_product: m.ruleUnknownProduct,
@@ -617,7 +655,7 @@ groupBuyPages.post('/group-buys/new', async (c) => {
     return createPage(c, form, m.noOrganization, 422);
   }
   try {
-    const group = await createGroupBuy(c.var.db, actor, { ...input, closesAt: Date.parse(input.closesAt) }, { now: now() });
+    const group = await createGroupBuy(c.var.db, actor, instantsOf(input), { now: now() });
     return c.redirect(`/group-buys/${group.id}/manage`, 303);
   } catch (error) {
     if (error instanceof AppError && error.status < 500) return createPage(c, form, error.errors ? await createRefusals(c, form, error.errors) : error.message, 422);

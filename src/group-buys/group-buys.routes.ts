@@ -31,6 +31,12 @@ export const createGroupBuySchema = z
     title: z.string().trim().min(2).max(80),
     description: z.string().trim().max(2000).optional(),
     closesAt: z.iso.datetime({ offset: true }).openapi({ example: '2026-11-20T18:00:00+08:00' }),
+    pickupStartsAt: z.iso
+      .datetime({ offset: true })
+      .openapi({ example: '2026-11-21T10:00:00+08:00', description: 'Start of the pickup window; after the deadline' }),
+    pickupEndsAt: z.iso
+      .datetime({ offset: true })
+      .openapi({ example: '2026-11-21T12:00:00+08:00', description: 'End of the pickup window; after its start' }),
     pickupOrganizationId: id,
     minParticipants: z.number().int().positive().max(100_000).optional(),
     minQuantity: z.number().int().positive().max(10_000_000).optional(),
@@ -84,6 +90,10 @@ const groupBuySchema = z
     organizer: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable() }),
     pickup: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), address: z.string().nullable(), phone: z.string().nullable() }),
     closesAt: z.string(),
+    pickupWindow: z
+      .object({ startsAt: z.string(), endsAt: z.string() })
+      .nullable()
+      .openapi({ description: 'When residents collect; null only for groups created before pickup windows existed' }),
     secondsLeft: z.number().int(),
     closedAt: z.string().nullable(),
     closedReason: z.string().nullable(),

@@ -22,18 +22,49 @@ import { insertRows } from './group-buys.statements';
 export const ORGANIZER_KINDS = ['canteen', 'enterprise', 'showroom'] as const;
 /** A group buy runs at most this long: beyond it, prices and stock promised today mean little. */
 export const MAX_OPEN_DAYS = 60;
+/** Fresh produce waits at most this long between the deadline and its pickup, and a window lasts at most this long. */
+export const MAX_PICKUP_DELAY_DAYS = 14;
+
+/**
+ * The pickup window rules: it ends after it starts, starts after the deadline (nothing can be
+ * collected before the group has formed), and lies within MAX_PICKUP_DELAY_DAYS of the deadline.
+ */
+export function pickupWindowProblems(input: { closesAt: number; pickupStartsAt: number; pickupEndsAt: number }): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.pickupEndsAt <= input.pickupStartsAt) {
+    errors.push({ path: 'body.pickupEndsAt', rule: 'pickup_window_inverted', message: 'The pickup window must end after it starts' });
+  }
+  if (input.pickupStartsAt <= input.closesAt) {
+    errors.push({ path: 'body.pickupStartsAt', rule: 'pickup_before_deadline', message: 'The pickup window must start after the deadline' });
+  } else if (input.pickupEndsAt > input.closesAt + MAX_PICKUP_DELAY_DAYS * DAY_MS) {
+    errors.push({
+      path: 'body.pickupEndsAt',
+      rule: 'pickup_too_late',
+      message: `The pickup window must end within ${MAX_PICKUP_DELAY_DAYS} days of the deadline`,
+    });
+  }
+  return errors;
+}
 
 export type CreateGroupBuyInput = {
   organizationId: string;
   title: string;
   description?: string;
   closesAt: number;
+  /** The pickup window (epoch ms): residents collect between these instants. */
+  pickupStartsAt: number;
+  pickupEndsAt: number;
   pickupOrganizationId: string;
   minParticipants?: number;
   minQuantity?: number;
   capacity?: number;
   items: { productId: string; unitPriceFen?: number; maxQuantity?: number }[];
 };
+
+/** The API's ISO instants as the service's epoch milliseconds (the schema has already checked they parse). */
+export function instantsOf<T extends { closesAt: string; pickupStartsAt: string; pickupEndsAt: string }>(body: T) {
+  return { ...body, closesAt: Date.parse(body.closesAt), pickupStartsAt: Date.parse(body.pickupStartsAt), pickupEndsAt: Date.parse(body.pickupEndsAt) };
+}
 
 export function shareUrl(appUrl: string, shortCode: string): string {
   return new URL(`/g/${shortCode}`, appUrl).toString();
@@ -57,6 +88,7 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
   if (input.closesAt > ctx.now + MAX_OPEN_DAYS * DAY_MS) {
     errors.push({ path: 'body.closesAt', rule: 'deadline_too_far', message: `The deadline may be at most ${MAX_OPEN_DAYS} days ahead` });
   }
+  errors.push(...pickupWindowProblems(input));
   if (input.capacity !== undefined && input.minParticipants !== undefined && input.capacity < input.minParticipants) {
     errors.push({ path: 'body.capacity', rule: 'capacity_below_minimum', message: 'Capacity is below the minimum number of participants: the group could never form' });
   }
@@ -77,6 +109,8 @@ export async function createGroupBuy(db: Db, actor: Actor, input: CreateGroupBuy
     description: input.description ?? '',
     pickupOrganizationId: input.pickupOrganizationId,
     closesAt: input.closesAt,
+    pickupStartsAt: input.pickupStartsAt,
+    pickupEndsAt: input.pickupEndsAt,
     minParticipants: input.minParticipants ?? null,
     minQuantity: input.minQuantity ?? null,
     capacity: input.capacity ?? null,
@@ -199,6 +233,7 @@ export async function groupBuyView(db: Db, group: GroupBuyRow, ctx: { now: numbe
       phone: pickup?.contactPhone ?? null,
     },
     closesAt: new Date(group.closesAt).toISOString(),
+    pickupWindow: pickupWindowView(group),
     secondsLeft: open ? Math.ceil((group.closesAt - ctx.now) / 1000) : 0,
     closedAt: group.closedAt === null ? null : new Date(group.closedAt).toISOString(),
     closedReason: group.closedReason,
@@ -214,6 +249,12 @@ export async function groupBuyView(db: Db, group: GroupBuyRow, ctx: { now: numbe
     items: items.map((item) => itemView(item)),
     createdAt: new Date(group.createdAt).toISOString(),
   };
+}
+
+/** Null only for groups created before pickup windows existed. */
+export function pickupWindowView(group: Pick<GroupBuyRow, 'pickupStartsAt' | 'pickupEndsAt'>) {
+  if (group.pickupStartsAt === null || group.pickupEndsAt === null) return null;
+  return { startsAt: new Date(group.pickupStartsAt).toISOString(), endsAt: new Date(group.pickupEndsAt).toISOString() };
 }
 
 function itemView(item: GroupItem) {

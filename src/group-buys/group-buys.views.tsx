@@ -15,6 +15,16 @@ export function shanghaiTime(iso: string | number): string {
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** '2026-12-05 周六 10:00–12:00' in Beijing time; a window over several days prints both ends in full. */
+export function pickupWindowText(window: { startsAt: string; endsAt: string } | null, t: GbText): string {
+  if (!window) return t.pickupWindowUnset;
+  const start = shanghaiTime(window.startsAt);
+  const end = shanghaiTime(window.endsAt);
+  const weekday = t.weekdays.split('|')[new Date(Date.parse(window.startsAt) + SHANGHAI_OFFSET_MS).getUTCDay()];
+  if (start.slice(0, 10) === end.slice(0, 10)) return `${start.slice(0, 10)} ${weekday} ${start.slice(11)}–${end.slice(11)}`;
+  return `${start.slice(0, 10)} ${weekday} ${start.slice(11)} – ${end}`;
+}
+
 export function durationText(seconds: number, t: GbText): string {
   if (seconds <= 0) return t.closed;
   const d = Math.floor(seconds / 86400);
@@ -113,6 +123,8 @@ export function TimeLeft({ view, t }: { view: GroupBuyView; t: GbText }) {
           {view.status === 'open' ? durationText(view.secondsLeft, t) : t.closed}
         </span>
       </dd>
+      <dt>{t.pickupWindow}</dt>
+      <dd data-testid="pickup-window">{pickupWindowText(view.pickupWindow, t)}</dd>
       <dt>{t.pickupPoint}</dt>
       <dd>
         {view.pickup.name}

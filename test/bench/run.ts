@@ -161,7 +161,7 @@ const ROUTES: BenchRoute[] = [
       const created = await fetch(`${baseUrl}/api/v1/group-buys`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: baseUrl },
-        body: JSON.stringify({ organizationId: SHOWROOM, pickupOrganizationId: SHOWROOM, title: '压测团购', closesAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), items: [{ productId: SAMPLE_PRODUCT }] }),
+        body: JSON.stringify({ organizationId: SHOWROOM, pickupOrganizationId: SHOWROOM, title: '压测团购', closesAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), pickupStartsAt: new Date(Date.now() + 4 * 86_400_000).toISOString(), pickupEndsAt: new Date(Date.now() + 4 * 86_400_000 + 7_200_000).toISOString(), items: [{ productId: SAMPLE_PRODUCT }] }),
       });
       const groupBuy = (await created.json()) as { id?: string };
       if (created.status !== 201 || !groupBuy.id) throw new Error(`creating a group buy answered ${created.status}: ${JSON.stringify(groupBuy)}`);

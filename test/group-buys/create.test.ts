@@ -74,6 +74,92 @@ describe('creating a group buy', () => {
     await expectNothingWritten(() => create(showroom, { closesAt: new Date(Date.now() + 61 * 24 * HOUR).toISOString() }), 422, 'body.closesAt', 'deadline_too_far');
   });
 
+  it('Should keep the pickup window and show it on the group', async () => {
+    const closesAt = Date.now() + 48 * HOUR;
+    const pickupStartsAt = new Date(closesAt + 16 * HOUR).toISOString();
+    const pickupEndsAt = new Date(closesAt + 18 * HOUR).toISOString();
+    const { status, body } = await create(showroom, { closesAt: new Date(closesAt).toISOString(), pickupStartsAt, pickupEndsAt });
+    expect(status).toBe(201);
+    expect(body.pickupWindow).toEqual({ startsAt: pickupStartsAt, endsAt: pickupEndsAt });
+    const row = await env.DB.prepare('SELECT pickup_starts_at, pickup_ends_at FROM group_buys WHERE id = ?').bind(body.id).first();
+    expect(row).toEqual({ pickup_starts_at: Date.parse(pickupStartsAt), pickup_ends_at: Date.parse(pickupEndsAt) });
+  });
+
+  it('Should refuse a pickup window that ends before it starts', async () => {
+    const closesAt = Date.now() + 48 * HOUR;
+    await expectNothingWritten(
+      () =>
+        create(showroom, {
+          closesAt: new Date(closesAt).toISOString(),
+          pickupStartsAt: new Date(closesAt + 18 * HOUR).toISOString(),
+          pickupEndsAt: new Date(closesAt + 16 * HOUR).toISOString(),
+        }),
+      422,
+      'body.pickupEndsAt',
+      'pickup_window_inverted',
+    );
+  });
+
+  it('Should refuse a pickup window that ends the moment it starts', async () => {
+    const closesAt = Date.now() + 48 * HOUR;
+    const at = new Date(closesAt + 16 * HOUR).toISOString();
+    await expectNothingWritten(
+      () => create(showroom, { closesAt: new Date(closesAt).toISOString(), pickupStartsAt: at, pickupEndsAt: at }),
+      422,
+      'body.pickupEndsAt',
+      'pickup_window_inverted',
+    );
+  });
+
+  it('Should refuse a pickup window that starts before the deadline', async () => {
+    const closesAt = Date.now() + 48 * HOUR;
+    await expectNothingWritten(
+      () =>
+        create(showroom, {
+          closesAt: new Date(closesAt).toISOString(),
+          pickupStartsAt: new Date(closesAt - HOUR).toISOString(),
+          pickupEndsAt: new Date(closesAt + HOUR).toISOString(),
+        }),
+      422,
+      'body.pickupStartsAt',
+      'pickup_before_deadline',
+    );
+  });
+
+  it('Should refuse a pickup window that starts exactly at the deadline', async () => {
+    const closesAt = Date.now() + 48 * HOUR;
+    await expectNothingWritten(
+      () =>
+        create(showroom, {
+          closesAt: new Date(closesAt).toISOString(),
+          pickupStartsAt: new Date(closesAt).toISOString(),
+          pickupEndsAt: new Date(closesAt + HOUR).toISOString(),
+        }),
+      422,
+      'body.pickupStartsAt',
+      'pickup_before_deadline',
+    );
+  });
+
+  it('Should refuse a pickup window that ends more than 14 days after the deadline', async () => {
+    const closesAt = Date.now() + 48 * HOUR;
+    await expectNothingWritten(
+      () =>
+        create(showroom, {
+          closesAt: new Date(closesAt).toISOString(),
+          pickupStartsAt: new Date(closesAt + HOUR).toISOString(),
+          pickupEndsAt: new Date(closesAt + 14 * 24 * HOUR + 1000).toISOString(),
+        }),
+      422,
+      'body.pickupEndsAt',
+      'pickup_too_late',
+    );
+  });
+
+  it('Should refuse a group buy without a pickup window', async () => {
+    await expectNothingWritten(() => create(showroom, { pickupStartsAt: undefined, pickupEndsAt: undefined }), 400, 'body.pickupStartsAt');
+  });
+
   it('Should refuse a deadline that is not a date', async () => {
     await expectNothingWritten(() => create(showroom, { closesAt: 'next friday' }), 400, 'body.closesAt');
   });

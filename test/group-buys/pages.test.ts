@@ -19,7 +19,17 @@ const form = (fields: Record<string, string | string[]>) => {
 
 /** The create form as the showroom's manager fills it in; `fields` change or add to it. */
 const createForm = (fields: Record<string, string | string[]>) =>
-  form({ organizationId: SHOWROOM, title: '十月扶贫日团购', closesAt: '2099-01-01T20:00', pickupOrganizationId: SHOWROOM, minParticipants: '5', ...fields });
+  form({
+    organizationId: SHOWROOM,
+    title: '十月扶贫日团购',
+    closesAt: '2099-01-01T20:00',
+    pickupDay: '2099-01-02',
+    pickupFrom: '10:00',
+    pickupTo: '12:00',
+    pickupOrganizationId: SHOWROOM,
+    minParticipants: '5',
+    ...fields,
+  });
 
 describe('the join page', () => {
   it('Should show the group in Chinese with group prices, progress and time left, and in English on request', async () => {
@@ -132,13 +142,19 @@ describe('the organiser pages', () => {
     expect(await res.text()).toContain('十月扶贫日团购');
 
     const soon = new Date(Date.now() + 8 * 3600_000 + 5 * 24 * 3600_000).toISOString().slice(0, 16);
-    const ok = await call('/group-buys/new', { token: showroom, ...createForm({ ...items, closesAt: soon }) });
+    const pickupDay = new Date(Date.parse(`${soon}:00+08:00`) + 8 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10);
+    const ok = await call('/group-buys/new', { token: showroom, ...createForm({ ...items, closesAt: soon, pickupDay }) });
     expect(ok.status).toBe(303);
     const manageUrl = ok.headers.get('location')!;
     expect(manageUrl).toMatch(/^\/group-buys\/gb_[0-9a-z]+\/manage$/);
     const id = manageUrl.split('/')[2]!;
-    const row = await env.DB.prepare('SELECT closes_at, min_participants FROM group_buys WHERE id = ?').bind(id).first<{ closes_at: number; min_participants: number }>();
+    const row = await env.DB.prepare('SELECT closes_at, min_participants, pickup_starts_at, pickup_ends_at FROM group_buys WHERE id = ?')
+      .bind(id)
+      .first<{ closes_at: number; min_participants: number; pickup_starts_at: number; pickup_ends_at: number }>();
     expect(row!.min_participants).toBe(5);
+    // The form's day and times are Beijing time.
+    expect(row!.pickup_starts_at).toBe(Date.parse(`${pickupDay}T10:00:00+08:00`));
+    expect(row!.pickup_ends_at).toBe(Date.parse(`${pickupDay}T12:00:00+08:00`));
     expect(new Date(row!.closes_at).toISOString().slice(0, 16)).toBe(new Date(Date.parse(`${soon}:00+08:00`)).toISOString().slice(0, 16));
     const price = await env.DB.prepare('SELECT unit_price_fen FROM group_buy_items WHERE group_buy_id = ? AND product_id = ?').bind(id, PRODUCTS.shiitake).first('unit_price_fen');
     expect(price).toBe(4550);
@@ -175,6 +191,18 @@ describe('the organiser pages', () => {
     expect(html).toContain('名额上限（满员即截团）：名额上限低于最少参团人数，永远无法成团');
     expect(html).toContain(`${listPrice!.name} · 团购价（元）：团购价不能高于原价 ¥${(listPrice!.p / 100).toFixed(2)}`);
     expect(html).not.toMatch(/The deadline|list price|Capacity is/);
+  });
+
+  it('Should word pickup window refusals of the create form in Chinese', async () => {
+    const res = await call('/group-buys/new', {
+      token: showroom,
+      ...createForm({ closesAt: '2099-01-01T20:00', pickupDay: '2099-01-01', pickupFrom: '12:00', pickupTo: '10:00', include: [PRODUCTS.shiitake] }),
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('自提结束：结束时间须晚于开始时间');
+    expect(html).toContain('自提开始：自提须在截团之后开始');
+    expect(html).not.toMatch(/pickup window|after the deadline/i);
   });
 
   it('Should send a visitor without a session to sign in, and answer 404 to a stranger', async () => {

@@ -23,11 +23,15 @@ export const CANTEEN = demoOrganizations.canteen.id;
 export const HOUR = 60 * 60 * 1000;
 
 export function createBody(overrides: Record<string, unknown> = {}) {
+  const closesAt = Date.now() + 48 * HOUR;
   return {
     organizationId: SHOWROOM,
     title: '永胜香菇社区团购',
     description: '丽江展销馆自提',
-    closesAt: new Date(Date.now() + 48 * HOUR).toISOString(),
+    closesAt: new Date(closesAt).toISOString(),
+    // The next day, two hours: "周六 10–12 点".
+    pickupStartsAt: new Date(closesAt + 16 * HOUR).toISOString(),
+    pickupEndsAt: new Date(closesAt + 18 * HOUR).toISOString(),
     pickupOrganizationId: SHOWROOM,
     minParticipants: 2,
     items: [

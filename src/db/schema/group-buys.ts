@@ -22,6 +22,12 @@ export const groupBuys = sqliteTable(
       .notNull()
       .references(() => organization.id),
     closesAt: integer().notNull(),
+    /**
+     * When residents collect (epoch ms; shown in Asia/Shanghai). Required for every group created
+     * since the pickup window exists; rows from before it have none.
+     */
+    pickupStartsAt: integer(),
+    pickupEndsAt: integer(),
     minParticipants: integer(),
     minQuantity: integer(),
     /** Participants at which the group closes early. */

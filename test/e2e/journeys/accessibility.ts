@@ -48,7 +48,7 @@ async function openGroupBuy(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/v1/group-buys`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: baseUrl },
-    body: JSON.stringify({ organizationId: SHOWROOM, pickupOrganizationId: SHOWROOM, title: '宣威火腿切片 团购', closesAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), items: [{ productId: PRODUCT }] }),
+    body: JSON.stringify({ organizationId: SHOWROOM, pickupOrganizationId: SHOWROOM, title: '宣威火腿切片 团购', closesAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), pickupStartsAt: new Date(Date.now() + 4 * 86_400_000).toISOString(), pickupEndsAt: new Date(Date.now() + 4 * 86_400_000 + 7_200_000).toISOString(), items: [{ productId: PRODUCT }] }),
   });
   const body = (await res.json()) as { id: string; shortCode?: string; shareUrl?: string };
   assert.equal(res.status, 201, `POST /api/v1/group-buys answered ${res.status}: ${JSON.stringify(body)}`);

@@ -42,6 +42,8 @@ const journey: Journey = async ({ browser, baseUrl }) => {
       title: '丽江香菇邻里团',
       description: '杨浦控江路展销馆自提',
       closesAt: new Date(Date.now() + 2 * 24 * 3600_000).toISOString(),
+      pickupStartsAt: new Date(Date.now() + 3 * 24 * 3600_000).toISOString(),
+      pickupEndsAt: new Date(Date.now() + 3 * 24 * 3600_000 + 2 * 3600_000).toISOString(),
       pickupOrganizationId: SHOWROOM.org,
       minParticipants: 2,
       items: [
