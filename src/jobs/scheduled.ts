@@ -3,6 +3,7 @@ import { createDb, type Db } from '../db/client';
 import { assumeReceiptJob } from '../fulfilment/jobs';
 import { expireUnpaidOrders } from '../orders/expiry.job';
 import { groupBuyJobs } from '../group-buys/group-buys.jobs';
+import { pickupReminderJob } from '../group-buys/group-buys.reminders';
 import { markOverdueInvoices, remindInvoicesDueSoon } from '../procurement/invoices.service';
 import { messageOutboxJob } from '../messages';
 
@@ -10,7 +11,7 @@ import { messageOutboxJob } from '../messages';
 export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
 
 // The outbox sweep runs last so it enqueues what the jobs before it wrote in the same tick.
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, remindInvoicesDueSoon, ...groupBuyJobs, messageOutboxJob];
+export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, remindInvoicesDueSoon, ...groupBuyJobs, pickupReminderJob, messageOutboxJob];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   const db = createDb(env.DB);

@@ -63,6 +63,34 @@ describe('group buys', () => {
   });
 });
 
+describe('the pickup reminder', () => {
+  it('Should remind each participant from 18:00 Shanghai the evening before the window, once, with time, place and code', async () => {
+    const HOUR = 3_600_000;
+    // A window opening 10:00 Shanghai (02:00 UTC) two days from now; the evening before is 18:00 (10:00 UTC) the day before.
+    const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR + 2 * 24 * HOUR;
+    const opens = day + 2 * HOUR;
+    const group = await openGroupBuy(showroom, {
+      minParticipants: 1,
+      title: '黑米拼团',
+      closesAt: new Date(Date.now() + HOUR).toISOString(),
+      pickupStartsAt: new Date(opens).toISOString(),
+      pickupEndsAt: new Date(opens + 2 * HOUR).toISOString(),
+    });
+    const joined = await joinGroupBuy(group.id, { phone: '13911110003' });
+    await post(`/api/v1/group-buys/${group.id}/close`, showroom);
+    const evening = opens - 16 * HOUR; // 18:00 Shanghai the day before
+    const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE kind = 'group_buy.pickup_reminder' AND phone = ?").bind('13911110003').first<{ n: number }>())!.n;
+    await runScheduledJobs(env, evening - 60_000);
+    expect(await count()).toBe(0);
+    await runScheduledJobs(env, evening + 60_000);
+    await runScheduledJobs(env, evening + 2 * HOUR);
+    expect(await count()).toBe(1);
+    const { sms, row } = await sent('group_buy.pickup_reminder', 'phone = ?', '13911110003');
+    expect(sms!.content).toEqual({ templateCode: 'pickup_reminder', params: { title: '黑米拼团', pickup: expect.any(String), time: '10:00-12:00', code: joined.body.pickupCode } });
+    expect(JSON.parse(row.payload!).pickupStartsAt).toBe(opens);
+  });
+});
+
 describe('orders and shipments', () => {
   it('Should tell the buyer the parcel shipped, with carrier and tracking number, then that it was delivered', async () => {
     const staffA = await demoToken('coopStaffA');

@@ -11,6 +11,7 @@ function recordingQueue(options: { fail?: boolean } = {}) {
     async sendBatch(messages) {
       if (options.fail) throw new Error('queue unavailable');
       for (const m of messages) sent.push(m.body);
+      return {} as QueueSendBatchResponse;
     },
   };
   return { queue, sent };
