@@ -48,6 +48,7 @@ async function main() {
     convertV4MiniflareOptions({
       modules: true,
       scriptPath: path.join(work, 'index.js'),
+      modulesRoot: work,
       compatibilityDate: '2026-10-01',
       compatibilityFlags: ['nodejs_compat'],
       d1Databases: { DB: 'messages-bench' },
@@ -89,7 +90,8 @@ async function main() {
     console.log(`Writing ${COUNT.toLocaleString('en-US')} notifications to the outbox...`);
     const insert = d1.prepare("INSERT INTO notifications (id, phone, kind, title_zh, title_en, payload, created_at) VALUES (?, ?, 'group_buy.participant_formed', '已成团', 'Formed', ?, ?)");
     const rows = Array.from({ length: COUNT }, (_, i) => insert.bind(`ntf_bench_${String(i).padStart(6, '0')}`, `139${String(i).padStart(8, '0')}`, JSON.stringify({ title: '普洱拼团', pickup: '静安展销馆', pickupCode: `K${i}` }), Date.now()));
-    for (let i = 0; i < rows.length; i += 500) await d1.batch(rows.slice(i, i + 500));
+    for (let i = 0; i < rows.length; i += 100) await d1.batch(rows.slice(i, i + 100));
+    console.log("Outbox written; relaying and delivering...");
 
     const worker = await mf.getWorker();
     const started = performance.now();
