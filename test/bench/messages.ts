@@ -88,9 +88,16 @@ async function main() {
     const statements = migrations();
     for (let i = 0; i < statements.length; i += 50) await d1.batch(statements.slice(i, i + 50).map((s) => d1.prepare(s)));
     console.log(`Writing ${COUNT.toLocaleString('en-US')} notifications to the outbox...`);
-    const insert = d1.prepare("INSERT INTO notifications (id, phone, kind, title_zh, title_en, payload, created_at) VALUES (?, ?, 'group_buy.participant_formed', '已成团', 'Formed', ?, ?)");
-    const rows = Array.from({ length: COUNT }, (_, i) => insert.bind(`ntf_bench_${String(i).padStart(6, '0')}`, `139${String(i).padStart(8, '0')}`, JSON.stringify({ title: '普洱拼团', pickup: '静安展销馆', pickupCode: `K${i}` }), Date.now()));
-    for (let i = 0; i < rows.length; i += 100) await d1.batch(rows.slice(i, i + 100));
+    // One statement (a recursive CTE) rather than thousands of bound inserts through Miniflare's Node proxy.
+    await d1
+      .prepare(
+        `INSERT INTO notifications (id, phone, kind, title_zh, title_en, payload, created_at)
+         WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1 - 1)
+         SELECT 'ntf_bench_' || printf('%06d', i), '139' || printf('%08d', i), 'group_buy.participant_formed', '已成团', 'Formed',
+                json_object('title', '普洱拼团', 'pickup', '静安展销馆', 'pickupCode', 'K' || i), ?2 FROM seq`,
+      )
+      .bind(COUNT, Date.now())
+      .run();
     console.log("Outbox written; relaying and delivering...");
 
     const worker = await mf.getWorker();
