@@ -5,6 +5,8 @@ import type { MemberRole, MessageChannel, OrganizationKind, OrganizationStatus }
 export type Bindings = {
   DB: D1Database;
   PHOTOS: R2Bucket;
+  /** Workers Static Assets (public/): hashed scripts, styles, icons and the API viewer. */
+  ASSETS: Fetcher;
   APP_URL: string;
   /** Better Auth signing secret; a fixed development value is used locally when unset. */
   BETTER_AUTH_SECRET?: string;

@@ -5,6 +5,7 @@ declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
     PHOTOS: R2Bucket;
+    ASSETS: Fetcher;
     APP_URL: string;
     BETTER_AUTH_SECRET?: string;
     STRIPE_SECRET_KEY?: string;

@@ -11,7 +11,7 @@ import { localized, messages, type Locale } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { Layout } from '../views/layout';
 import type { PairingKind } from '../db/schema';
-import { categories, categoryName } from './categories';
+import { categories, categoryName } from '../lib/categories';
 import { productListQuerySchema } from './catalog.routes';
 import * as catalog from './catalog.service';
 import type { CountyView, NameRef, ProductDetail, ProductSummary } from './catalog.service';

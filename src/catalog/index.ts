@@ -12,3 +12,5 @@ export const catalogApi = createRouter()
   .openapi(routes.getCooperative, handlers.getCooperative);
 
 export { catalogPages } from './catalog.pages';
+
+export { searchTokens } from './search';

@@ -2,17 +2,16 @@ import type { Child } from 'hono/jsx';
 import type { FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
+import { SHANGHAI_OFFSET_MS, shanghaiDateTime } from '../lib/time';
 import { fill, type GbText } from './group-buys.i18n';
 import type { GroupBuyView } from './group-buys.service';
 
 /** Shared pieces of the group-buy pages. */
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** 'YYYY-MM-DD HH:mm' in Beijing time, the way a deadline is printed on a poster. */
 export function shanghaiTime(iso: string | number): string {
   const ms = typeof iso === 'number' ? iso : Date.parse(iso);
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+  return shanghaiDateTime(ms);
 }
 
 /** '2026-12-05 周六 10:00–12:00' in Beijing time; a window over several days prints both ends in full. */
@@ -184,42 +183,6 @@ export function Errors({ errors, t }: { errors: FieldError[] | string | null; t:
     </div>
   );
 }
-
-/** Counts down the deadline and refreshes the progress every 15 s from the public API. */
-export const liveScript = `
-(function () {
-  var skew = 0;
-  var countdowns = document.querySelectorAll('[data-countdown]');
-  countdowns.forEach(function (el) { skew = Number(el.getAttribute('data-now')) - Date.now(); });
-  function render() {
-    countdowns.forEach(function (el) {
-      var u = el.getAttribute('data-units').split('|');
-      var s = Math.floor((Number(el.getAttribute('data-countdown')) - (Date.now() + skew)) / 1000);
-      if (s <= 0) { el.textContent = u[4]; return; }
-      var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
-      el.textContent = d > 0 ? d + u[0] + ' ' + h + u[1] : h > 0 ? h + u[1] + ' ' + m + u[2] : m + u[2] + ' ' + (s % 60) + u[3];
-    });
-  }
-  if (countdowns.length) setInterval(render, 1000);
-  var live = document.querySelector('[data-gb-live]');
-  if (!live || !window.fetch) return;
-  function refresh() {
-    fetch(live.getAttribute('data-gb-live'), { headers: { accept: 'application/json' } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (g) {
-        if (!g) return;
-        live.querySelectorAll('[data-gb-field]').forEach(function (el) { el.textContent = g.progress[el.getAttribute('data-gb-field')]; });
-        live.querySelectorAll('[data-gb-bar]').forEach(function (el) {
-          var v = g.progress[el.getAttribute('data-gb-bar')], of = Number(el.getAttribute('data-gb-of'));
-          el.setAttribute('aria-valuenow', v);
-          el.firstElementChild.style.width = Math.min(100, Math.round((v / of) * 100)) + '%';
-        });
-      })
-      .catch(function () {});
-  }
-  setInterval(refresh, 15000);
-})();
-`;
 
 export const gbCss = `
 .gb-code{font:700 2.6rem/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.25em;text-align:center;padding:12px;border:2px dashed var(--brand);border-radius:10px;background:#fff}

@@ -1,19 +1,30 @@
+/** Part of the composition root: the scheduled jobs every domain offers, run by the worker's cron trigger. */
 import type { Bindings } from '../env';
-import { createDb, type Db } from '../db/client';
-import { assumeReceiptJob } from '../fulfilment/jobs';
-import { expireUnpaidOrders } from '../orders/expiry.job';
-import { groupBuyJobs } from '../group-buys/group-buys.jobs';
-import { pickupReminderJob } from '../group-buys/group-buys.reminders';
-import { markOverdueInvoices, remindInvoicesDueSoon } from '../procurement/invoices.service';
+import { composeDomains } from '../compose';
+import { createDb } from '../db/client';
+import type { Job } from '../lib/jobs';
+import { assumeReceiptJob } from '../fulfilment';
+import { expireUnpaidOrders } from '../orders';
+import { groupBuyJobs, pickupReminderJob } from '../group-buys';
+import { markOverdueInvoices, placeStandingOrders, remindInvoicesDueSoon } from '../procurement';
 import { messageOutboxJob } from '../messages';
 
-/** A scheduled job: idempotent and safe to run twice or concurrently. Returns how many rows it changed. */
-export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
+export type { Job };
 
 // The outbox sweep runs last so it enqueues what the jobs before it wrote in the same tick.
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, remindInvoicesDueSoon, ...groupBuyJobs, pickupReminderJob, messageOutboxJob];
+export const jobs: Job[] = [
+  expireUnpaidOrders,
+  assumeReceiptJob,
+  markOverdueInvoices,
+  remindInvoicesDueSoon,
+  placeStandingOrders,
+  ...groupBuyJobs,
+  pickupReminderJob,
+  messageOutboxJob,
+];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
+  composeDomains();
   const db = createDb(env.DB);
   const results: Record<string, number> = {};
   for (const job of jobs) {

@@ -19,3 +19,8 @@ export function localized<F extends string>(row: Record<`${F}Zh` | `${F}En`, str
   const en = row[`${field}En`] ?? '';
   return locale === 'en' ? en || zh : zh || en;
 }
+
+/** `{name}` placeholders filled in. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
+}

@@ -6,7 +6,7 @@
  * are throttling (retry later); other `isv.*` codes are refusals (bad number, template) that retrying
  * cannot fix.
  */
-import { outcomeOfStatus, type Fetch, type SendResult, type SmsChannel } from './channels';
+import { outcomeOfStatus, type Fetch, type SendResult, type SmsChannel } from './channel-types';
 
 export const ALIYUN_SMS_ENDPOINT = 'https://dysmsapi.aliyuncs.com/';
 

@@ -6,40 +6,10 @@
 import type { Bindings } from '../env';
 import { aliyunSms } from './aliyun-sms';
 import { resendEmail } from './resend-email';
+import type { Channels, EmailChannel, Fetch, SmsChannel } from './channel-types';
 
-export type OutgoingSms = {
-  /** 11-digit mainland number. */
-  to: string;
-  /** Provider template code (registered with the provider; no free text is ever sent). */
-  templateCode: string;
-  params: Record<string, string>;
-  /** Stable per notification and channel: our trace id at the provider. */
-  reference: string;
-};
-
-export type OutgoingEmail = { to: string[]; subject: string; text: string; reference: string };
-
-/** `retry`: 5xx, timeout or throttling — the queue redelivers with backoff. `failed`: refused for good. */
-export type SendResult =
-  | { outcome: 'sent'; providerMessageId: string; providerStatus: string }
-  | { outcome: 'retry'; providerStatus: string }
-  | { outcome: 'failed'; providerStatus: string };
-
-export interface SmsChannel {
-  provider: string;
-  /** Template code for one of our template keys; null when none is configured (the SMS is skipped). */
-  templateCode(key: string): string | null;
-  send(message: OutgoingSms): Promise<SendResult>;
-}
-
-export interface EmailChannel {
-  provider: string;
-  send(message: OutgoingEmail): Promise<SendResult>;
-}
-
-export type Channels = { sms: SmsChannel; email: EmailChannel };
-
-export type Fetch = typeof fetch;
+export type { OutgoingSms, OutgoingEmail, SendResult, SmsChannel, EmailChannel, Channels, Fetch } from './channel-types';
+export { outcomeOfStatus } from './channel-types';
 
 /** Local outbox: "sends" by recording; the template key is its own code so every event shows up. */
 export const localSms: SmsChannel = {
@@ -77,9 +47,4 @@ export function createChannels(env: Bindings, fetcher: Fetch = (input, init) => 
       : localSms;
   const email = env.RESEND_API_KEY && env.EMAIL_FROM ? resendEmail({ apiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM }, fetcher) : localEmail;
   return { sms, email };
-}
-
-/** Outcome of an HTTP status when the body gave nothing better: 429 and 5xx are worth retrying. */
-export function outcomeOfStatus(status: number): 'retry' | 'failed' {
-  return status === 429 || status >= 500 ? 'retry' : 'failed';
 }

@@ -4,7 +4,7 @@
  */
 import type { Bindings } from '../env';
 import { createDb } from '../db/client';
-import type { Job } from '../jobs/scheduled';
+import type { Job } from '../lib/jobs';
 import { createChannels, type Fetch } from './channels';
 import { consumeDeadLetters, consumeMessages } from './consumer';
 import { relayOutbox, sweepStranded, type MessageJob } from './outbox';

@@ -3,7 +3,7 @@
  * `{ from, to, subject, text }`, answered `{ id }`. Its `Idempotency-Key` header (kept 24 h) makes a retried
  * send after a lost answer harmless. 429 and 5xx are retried; other 4xx (validation, domain) are final.
  */
-import { outcomeOfStatus, type EmailChannel, type Fetch, type SendResult } from './channels';
+import { outcomeOfStatus, type EmailChannel, type Fetch, type SendResult } from './channel-types';
 
 export const RESEND_ENDPOINT = 'https://api.resend.com/emails';
 

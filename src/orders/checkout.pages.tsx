@@ -6,9 +6,10 @@ import type { Actor, AppEnv } from '../env';
 import { AppError, fieldErrors, type FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
-import { arrivalFromSession, SESSION_EXPAND } from '../payments/checkout';
-import { getStripe } from '../payments/stripe';
-import { subjectOf } from '../payments/subjects';
+import { Script } from '../views/assets';
+import { arrivalFromSession, SESSION_EXPAND } from '../payments';
+import { getStripe } from '../payments';
+import { subjectOf } from '../payments';
 import { defaultOrderingOrganization, orderingMemberships } from './buyer';
 import { cartOwner, mergeCartOnSignIn } from './cart.cookie';
 import { findCartId, quoteCart } from './cart.service';
@@ -17,8 +18,8 @@ import { fill, t, type OrderStrings } from './orders.i18n';
 import { createOrderSchema } from './orders.schemas';
 import { placeOrder } from './orders.service';
 import { orderAccess } from './policy';
-import type { Quote } from './quote';
-import { currentPath, MessagePage, Money, Notice } from './views';
+import type { Quote } from '../pricing';
+import { currentPath, MessagePage, Money, Notice } from '../views/kit';
 
 /**
  * Checkout: delivery to a Shanghai address or pickup at a verified showroom, contact, and the payment
@@ -234,7 +235,12 @@ checkoutPages.get('/checkout/return', async (c) => {
   const state = bundle.payment?.status === 'succeeded' ? 'paid' : bundle.payment?.status === 'pending' ? 'pending' : 'failed';
   return c.html(
     <Layout title={m.returnTitle} locale={locale} path={path} actor={c.var.actor}>
-      {state === 'pending' ? <script dangerouslySetInnerHTML={{ __html: 'setTimeout(function(){location.reload()},5000)' }} /> : null}
+      {state === 'pending' ? (
+        <>
+          <span hidden data-refresh-after="5000" />
+          <Script name="js/auto-refresh.js" />
+        </>
+      ) : null}
       <h1>{m.returnTitle}</h1>
       <Notice kind={state === 'failed' ? 'error' : 'notice'}>
         {state === 'paid' ? m.paymentReceived : state === 'pending' ? m.paymentPending : m.paymentNotCompleted}

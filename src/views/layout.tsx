@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { messages, type Locale } from '../lib/i18n';
 import type { Actor } from '../env';
-import { isBuyerKind } from '../accounts/policy';
+import { isBuyerKind } from '../db/schema';
 import { baseCss } from './styles';
 
 const t = messages({

@@ -6,3 +6,4 @@ export * from './procurement';
 export * from './settlements';
 export * from './impact';
 export * from './messages';
+export * from './standing-orders';
