@@ -40,6 +40,23 @@ import { groupBuysApi } from './group-buys';
 import { groupBuyPages } from './group-buys';
 import { procurementApi } from './procurement';
 import { procurementPages } from './procurement';
+import { messagesApi, messagesPages, relayOutbox } from './messages';
+
+/**
+ * After a write, puts the notifications it wrote on the delivery queue (the rows are the outbox, written in
+ * the write's own batch; this relay is what makes them go out now rather than at the next cron sweep).
+ * A failure here loses nothing: the sweep enqueues whatever is left.
+ */
+const relayNotifications = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return;
+  const relay = relayOutbox(c.var.db, c.env.MESSAGES).catch((error) => console.error('outbox relay failed', error));
+  try {
+    c.executionCtx.waitUntil(relay);
+  } catch {
+    await relay; // no execution context (app.request in a unit test)
+  }
+});
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -173,7 +190,7 @@ export function createApp() {
     if (!/json/i.test(c.req.header('content-type') ?? '')) return next();
     return (c.req.path === '/api/v1/orders/bulk' ? bulkBodyLimit : jsonBodyLimit)(c, next);
   });
-  app.use('*', provideDb, chooseLocale, resolveActor, publishAfterWrites);
+  app.use('*', provideDb, relayNotifications, chooseLocale, resolveActor, publishAfterWrites);
   // Public reads answered from the Cache API (src/lib/public-cache.ts), registered here so pages and
   // handlers stay unaware of it. Anyone who could see something of their own bypasses it.
   const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || getCookie(c, CART_COOKIE) !== undefined });
@@ -233,6 +250,8 @@ export function createApp() {
   app.route('/api/v1', groupBuysApi);
   app.route('/', groupBuyPages);
   app.route('/', procurementPages);
+  app.route('/api/v1', messagesApi);
+  app.route('/', messagesPages);
 
   app.notFound((c) => problemResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(handleError);

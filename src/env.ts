@@ -1,6 +1,6 @@
 import type { Db } from './db/client';
 import type { Locale } from './lib/i18n';
-import type { MemberRole, OrganizationKind, OrganizationStatus } from './db/schema';
+import type { MemberRole, MessageChannel, OrganizationKind, OrganizationStatus } from './db/schema';
 
 export type Bindings = {
   DB: D1Database;
@@ -37,6 +37,20 @@ export type Bindings = {
   GUEST_ORDERS: RateLimit;
   /** Guest quotes per client address. */
   GUEST_QUOTES: RateLimit;
+  /** The delivery queue: one message per notification id (src/messages). */
+  MESSAGES: Queue<{ notificationId: string; only?: MessageChannel[] }>;
+  /** Per-number limit on sign-in codes (Cloudflare rate-limiting binding). */
+  OTP_LIMITER?: RateLimit;
+  /** Alibaba Cloud SMS; without all three, SMS go to the local outbox. */
+  ALIYUN_ACCESS_KEY_ID?: string;
+  ALIYUN_ACCESS_KEY_SECRET?: string;
+  /** The registered signature (签名), e.g. 山海消费帮扶. */
+  ALIYUN_SMS_SIGN_NAME?: string;
+  /** JSON object: our template key → the provider's approved template code, e.g. {"sign_in_code":"SMS_123"}. */
+  SMS_TEMPLATES?: string;
+  /** Resend transactional e-mail; without both, e-mail goes to the local outbox. */
+  RESEND_API_KEY?: string;
+  EMAIL_FROM?: string;
   /** "1" in `npm run bench`: exposes per-request D1 query counts and silences request logs. */
   BENCH_MODE?: string;
 };
@@ -60,6 +74,8 @@ export type Actor = {
   isAdmin: boolean;
   sessionId: string;
   memberships: Membership[];
+  /** Unread inbox messages, counted for page requests only (shown in the header). */
+  unreadMessages?: number;
 };
 
 export type AppEnv = {

@@ -26,6 +26,8 @@ declare namespace Cloudflare {
     BENCH_MODE?: string;
     GUEST_ORDERS: RateLimit;
     GUEST_QUOTES: RateLimit;
+    MESSAGES: Queue<{ notificationId: string; only?: ('sms' | 'email')[] }>;
+    OTP_LIMITER?: RateLimit;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

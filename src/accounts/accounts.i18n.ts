@@ -6,6 +6,8 @@ export const t = messages({
   zh: {
     signUp: '注册',
     signIn: '登录',
+    usePhone: '用手机号登录',
+    forgotPassword: '忘记密码',
     signOut: '退出登录',
     email: '电子邮箱',
     password: '密码',
@@ -109,6 +111,8 @@ export const t = messages({
   en: {
     signUp: 'Sign up',
     signIn: 'Sign in',
+    usePhone: 'Sign in with your phone',
+    forgotPassword: 'Forgot password',
     signOut: 'Sign out',
     email: 'E-mail',
     password: 'Password',

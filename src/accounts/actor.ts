@@ -4,6 +4,7 @@ import type { Actor, AppEnv, Membership } from '../env';
 import type { Db } from '../db/client';
 import { member, organization } from '../db/schema';
 import { createAuth } from './auth';
+import { unreadCount } from '../messages';
 
 export async function loadMemberships(db: Db, userId: string): Promise<Membership[]> {
   const rows = await db
@@ -46,6 +47,7 @@ export const resolveActor = createMiddleware<AppEnv>(async (c, next) => {
         sessionId: result.session.id,
         memberships: await loadMemberships(c.var.db, u.id),
       };
+      if (c.req.method === 'GET' && !c.req.path.startsWith('/api/')) actor.unreadMessages = await unreadCount(c.var.db, actor);
       c.set('actor', actor);
     }
   }

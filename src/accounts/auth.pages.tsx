@@ -42,6 +42,9 @@ function SignInForm({ m, state }: { m: ReturnType<typeof t>; state: FormState })
       <p>
         {m.noAccount} <a href={`/sign-up?next=${encodeURIComponent(state.next)}`}>{m.signUp}</a>
       </p>
+      <p>
+        <a href={`/sign-in/phone?next=${encodeURIComponent(state.next)}`}>{m.usePhone}</a> · <a href="/forgot-password">{m.forgotPassword}</a>
+      </p>
     </section>
   );
 }

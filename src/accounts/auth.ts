@@ -1,11 +1,14 @@
 import { betterAuth } from 'better-auth/minimal';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { createAuthMiddleware } from 'better-auth/api';
 import { bearer } from 'better-auth/plugins';
+import { phoneNumber } from 'better-auth/plugins/phone-number';
 import type { Bindings } from '../env';
 import { configuredOrigins, isTrustedOrigin } from '../lib/origins';
 import type { Db } from '../db/client';
 import { account, rateLimit, session, user, verification } from '../db/schema';
 import { hashPassword, verifyPassword } from './password';
+import { attachPastJoins, limitCodesPerNumber, MAINLAND_MOBILE, phoneAccountEmail, queueAuthMessage } from './phone-sign-in';
 
 /** Used only when BETTER_AUTH_SECRET is not configured (local development and tests). */
 const DEVELOPMENT_SECRET = 'shanhai-local-development-secret-not-for-production-0000';
@@ -42,6 +45,19 @@ export function createAuth(env: Bindings, db: Db) {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       password: { hash: hashPassword, verify: verifyPassword },
+      resetPasswordTokenExpiresIn: 60 * 60,
+      sendResetPassword: ({ user, url }) => queueAuthMessage(db, { kind: 'auth.password_reset_link', userId: user.id, link: url }),
+    },
+    // Staff sign up by e-mail: each gets a verification link (sent by the delivery queue).
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: ({ user, url }) => queueAuthMessage(db, { kind: 'auth.verify_email', userId: user.id, link: url }),
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === '/phone-number/send-otp' || ctx.path === '/phone-number/request-password-reset') await limitCodesPerNumber(env, ctx.body?.phoneNumber);
+      }),
     },
     user: {
       additionalFields: {
@@ -64,6 +80,11 @@ export function createAuth(env: Bindings, db: Db) {
       customRules: {
         '/sign-in/email': { window: 60, max: 5 },
         '/sign-up/email': { window: 60, max: 3 },
+        // Per IP; per number is OTP_LIMITER (phone-sign-in.ts).
+        '/phone-number/send-otp': { window: 60, max: 5 },
+        '/phone-number/verify': { window: 60, max: 10 },
+        '/phone-number/request-password-reset': { window: 60, max: 5 },
+        '/request-password-reset': { window: 60, max: 5 },
       },
     },
     advanced: {
@@ -71,7 +92,20 @@ export function createAuth(env: Bindings, db: Db) {
       cookiePrefix: 'shanhai',
       ipAddress: { ipAddressHeaders: ['cf-connecting-ip'] },
     },
-    plugins: [bearer()],
+    plugins: [
+      bearer(),
+      phoneNumber({
+        otpLength: 6,
+        expiresIn: 300,
+        allowedAttempts: 3,
+        phoneNumberValidator: (value) => MAINLAND_MOBILE.test(value),
+        sendOTP: ({ phoneNumber: phone, code }) => queueAuthMessage(db, { kind: 'auth.sign_in_code', phone, code }),
+        sendPasswordResetOTP: ({ phoneNumber: phone, code }) => queueAuthMessage(db, { kind: 'auth.password_reset_code', phone, code }),
+        // A resident's first sign-in creates the account; Better Auth needs an e-mail, never mailed.
+        signUpOnVerification: { getTempEmail: phoneAccountEmail, getTempName: (phone) => `${phone.slice(0, 3)}****${phone.slice(-4)}` },
+        callbackOnVerification: ({ phoneNumber: phone, user }) => attachPastJoins(db, user.id, phone),
+      }),
+    ],
   });
 }
 

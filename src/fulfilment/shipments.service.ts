@@ -8,6 +8,7 @@ import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { DAY_MS } from '../lib/time';
 import { getSettings } from '../settlements';
+import { orderBuyerNotice } from '../db/notices';
 
 /**
  * A cooperative's fulfilment: pending → accepted → shipped → delivered. Every move is a conditional
@@ -148,6 +149,22 @@ export async function shipShipment(db: Db, shipment: ShipmentRow, input: { carri
       .update(shipments)
       .set({ status: 'shipped', carrier: input.carrier, trackingNumber: input.trackingNumber, shippedAt: now, updatedAt: now })
       .where(and(eq(shipments.id, shipment.id), eq(shipments.status, 'accepted'))),
+    ...(shipment.orderId
+      ? [
+          orderBuyerNotice(
+            db,
+            {
+              orderId: shipment.orderId,
+              kind: 'shipment.shipped',
+              titleZh: `订单 ${shipment.orderId} 已发货：${input.carrier} ${input.trackingNumber}`,
+              titleEn: `Order ${shipment.orderId} has shipped: ${input.carrier} ${input.trackingNumber}`,
+              payload: { orderId: shipment.orderId, shipmentId: shipment.id, carrier: input.carrier, trackingNumber: input.trackingNumber },
+              at: now,
+            },
+            sql`EXISTS (SELECT 1 FROM ${shipments} WHERE ${shipments.id} = ${shipment.id} AND ${shipments.status} = 'shipped' AND ${shipments.shippedAt} = ${now})`,
+          ),
+        ]
+      : []),
   ]);
 }
 
@@ -159,7 +176,23 @@ export function deliverStatements(db: Db, shipment: Pick<ShipmentRow, 'id' | 'or
       .set({ status: 'delivered', deliveredAt: now, updatedAt: now, ...(receiptConfirmed ? { receiptConfirmedAt: now } : {}) })
       .where(and(eq(shipments.id, shipment.id), eq(shipments.status, 'shipped'))),
   ];
-  if (shipment.orderId) statements.push(fulfilOrderStatement(db, shipment.orderId, now));
+  if (shipment.orderId) {
+    statements.push(
+      fulfilOrderStatement(db, shipment.orderId, now),
+      orderBuyerNotice(
+        db,
+        {
+          orderId: shipment.orderId,
+          kind: 'shipment.delivered',
+          titleZh: `订单 ${shipment.orderId} 的包裹已送达`,
+          titleEn: `A parcel of order ${shipment.orderId} was delivered`,
+          payload: { orderId: shipment.orderId, shipmentId: shipment.id },
+          at: now,
+        },
+        sql`EXISTS (SELECT 1 FROM ${shipments} WHERE ${shipments.id} = ${shipment.id} AND ${shipments.status} = 'delivered' AND ${shipments.deliveredAt} = ${now})`,
+      ),
+    );
+  }
   return statements;
 }
 

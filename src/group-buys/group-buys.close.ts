@@ -239,7 +239,8 @@ function closeNotifications(
       titleEn: formed
         ? `"${group.title}" formed: collect with pickup code ${p.pickupCode} at ${pickupNameEn} once it arrives`
         : `"${group.title}" did not form${p.status === 'paid' ? '; your payment is being refunded' : ''}`,
-      payload: { groupBuyId: group.id, participantId: p.id },
+      // What the SMS template needs (src/messages/templates.ts).
+      payload: { groupBuyId: group.id, participantId: p.id, title: group.title, pickupCode: p.pickupCode, pickup: pickupName, refunded: p.status === 'paid' },
     });
   }
   for (const p of outcome.unpaid) {
@@ -251,7 +252,7 @@ function closeNotifications(
       kind: 'group_buy.participant_dropped',
       titleZh: `「${group.title}」已截止，您未完成付款，名额已取消`,
       titleEn: `"${group.title}" has closed and your place was released because it was not paid`,
-      payload: { groupBuyId: group.id, participantId: p.id },
+      payload: { groupBuyId: group.id, participantId: p.id, title: group.title },
     });
   }
   return rows;

@@ -3,3 +3,4 @@ export { groupBuysApi } from './group-buys.index';
 export { groupBuyJobs } from './group-buys.jobs';
 export { groupBuyPages } from './group-buys.pages';
 export { participantPayments } from './group-buys.subject';
+export { pickupReminderJob } from './group-buys.reminders';

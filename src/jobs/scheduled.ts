@@ -5,15 +5,27 @@ import { createDb } from '../db/client';
 import type { Job } from '../lib/jobs';
 import { assumeReceiptJob } from '../fulfilment';
 import { expireUnpaidOrders } from '../orders';
-import { groupBuyJobs } from '../group-buys';
-import { markOverdueInvoices } from '../procurement';
-import { placeStandingOrders } from '../procurement';
+import { groupBuyJobs, pickupReminderJob } from '../group-buys';
+import { markOverdueInvoices, placeStandingOrders, remindInvoicesDueSoon } from '../procurement';
 import { queryUnnotifiedPayments, reconcileStatements } from '../payments';
+import { messageOutboxJob } from '../messages';
 import { appOrigin, publishDataVersions } from '../lib/public-cache';
 
 export type { Job };
 
-export const jobs: Job[] = [queryUnnotifiedPayments, expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, placeStandingOrders, reconcileStatements, ...groupBuyJobs];
+// The outbox sweep runs last so it enqueues what the jobs before it wrote in the same tick.
+export const jobs: Job[] = [
+  queryUnnotifiedPayments,
+  expireUnpaidOrders,
+  assumeReceiptJob,
+  markOverdueInvoices,
+  remindInvoicesDueSoon,
+  placeStandingOrders,
+  reconcileStatements,
+  ...groupBuyJobs,
+  pickupReminderJob,
+  messageOutboxJob,
+];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
   composeDomains();

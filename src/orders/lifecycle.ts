@@ -5,6 +5,8 @@ import { notifications, ONLINE_PAYMENT_METHODS, orders, payments, products, ship
 import { fulfilOrderStatement } from '../fulfilment';
 import { salesRollupStatements } from '../impact';
 import { newId } from '../lib/ids';
+import { formatFen } from '../lib/money';
+import { orderBuyerNotice } from '../db/notices';
 import { transition, transitionOrKeep } from '../db/guards';
 import type { OrderBundle } from './order-read';
 
@@ -87,6 +89,14 @@ export function orderPaidStatements(db: Db, bundle: OrderBundle, paymentId: stri
       .where(eq(orders.id, order.id)),
     ...held.map((s) => db.update(shipments).set({ released: true, updatedAt: at }).where(eq(shipments.id, s.id))),
     ...held.map((s) => shipmentNotice(db, s, 'released', at)),
+    orderBuyerNotice(db, {
+      orderId: order.id,
+      kind: 'order.paid',
+      titleZh: `订单 ${order.id} 已付款 ${formatFen(order.totalFen)}`,
+      titleEn: `Order ${order.id} is paid (${formatFen(order.totalFen)})`,
+      payload: { orderId: order.id, totalFen: order.totalFen },
+      at,
+    }),
     ...soldCountStatements(db, bundle.lines),
     ...salesRollupStatements(db, { kind: 'sale', paymentId }),
     // A pay-at-pickup order can be collected before the desk records the money: once paid, it is done.

@@ -78,21 +78,26 @@ export const markOverdueInvoices: Job = {
     const due = sql`${orders.invoiceStatus} = 'open' AND ${orders.invoiceDueAt} < ${now}`;
     const text = (value: string, name: string) => sql<string>`${value}`.as(name);
     const randomId = (prefix: string) => sql<string>`${prefix} || lower(hex(randomblob(10)))`.as('id');
+    // Raw column names: in an INSERT … SELECT's fields drizzle does not apply snake_case, so
+    // ${orders.organizationId} would be the quoted identifier "organizationId" — which SQLite reads as a string.
+    const column = (name: string) => sql.raw(`"orders"."${name}"`);
     const [, , updated] = await runBatch(db, [
       // INSERT … SELECT: every column of the table, in its order.
       db.insert(notifications).select((qb) =>
         qb
           .select({
             id: randomId('ntf_'),
-            organizationId: orders.organizationId,
+            organizationId: sql<string | null>`${column('organization_id')}`.as('organization_id'),
             userId: sql<null>`NULL`.as('user_id'),
             phone: sql<null>`NULL`.as('phone'),
             kind: text('invoice.overdue', 'kind'),
             titleZh: text('发票已逾期，请尽快转账', 'title_zh'),
             titleEn: text('An invoice is overdue; please transfer the amount', 'title_en'),
-            payload: sql<string>`json_object('orderId', ${orders.id}, 'invoiceDueAt', ${orders.invoiceDueAt}, 'totalFen', ${orders.totalFen})`.as('payload'),
+            payload: sql<string>`json_object('orderId', ${orders.id}, 'invoiceDueAt', ${column('invoice_due_at')}, 'totalFen', ${column('total_fen')})`.as('payload'),
             readAt: sql<null>`NULL`.as('read_at'),
             createdAt: sql<number>`${now}`.as('created_at'),
+            enqueuedAt: sql<null>`NULL`.as('enqueued_at'),
+            deliveredAt: sql<null>`NULL`.as('delivered_at'),
           })
           .from(orders)
           .where(due),
@@ -106,9 +111,9 @@ export const markOverdueInvoices: Job = {
             action: text('invoice.overdue', 'action'),
             entityType: text('order', 'entity_type'),
             entityId: orders.id,
-            organizationId: orders.organizationId,
+            organizationId: sql<string | null>`${column('organization_id')}`.as('organization_id'),
             before: sql<string>`json_object('invoiceStatus', 'open')`.as('before'),
-            after: sql<string>`json_object('invoiceStatus', 'overdue', 'invoiceDueAt', ${orders.invoiceDueAt})`.as('after'),
+            after: sql<string>`json_object('invoiceStatus', 'overdue', 'invoiceDueAt', ${column('invoice_due_at')})`.as('after'),
             createdAt: sql<number>`${now}`.as('created_at'),
           })
           .from(orders)
@@ -117,6 +122,25 @@ export const markOverdueInvoices: Job = {
       db.update(orders).set({ invoiceStatus: 'overdue', updatedAt: now }).where(due),
     ]);
     return (updated as D1Result).meta.changes;
+  },
+};
+
+/** Invoices fall due this long after the reminder. */
+export const DUE_SOON_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * Reminds the organisation three days before an open invoice falls due. Once per invoice: the notice's id
+ * is derived from the order (`ntf_due_<order>`), so a second or concurrent run inserts nothing (OR IGNORE).
+ */
+export const remindInvoicesDueSoon: Job = {
+  name: 'invoices.remind-due-soon',
+  async run(db, _env, now) {
+    const result = await db.run(sql`INSERT OR IGNORE INTO ${notifications} (id, organization_id, kind, title_zh, title_en, payload, created_at)
+      SELECT 'ntf_due_' || ${orders.id}, ${orders.organizationId}, 'invoice.due_soon', '发票将在 3 天内到期，请按时转账', 'An invoice falls due within 3 days; please transfer the amount',
+        json_object('orderId', ${orders.id}, 'invoiceDueAt', ${orders.invoiceDueAt}, 'totalFen', ${orders.totalFen}), ${now}
+      FROM ${orders}
+      WHERE ${orders.invoiceStatus} = 'open' AND ${orders.invoiceDueAt} >= ${now} AND ${orders.invoiceDueAt} < ${now + DUE_SOON_MS}`);
+    return result.meta.changes;
   },
 };
 

@@ -12,6 +12,7 @@ import {
   settlements,
   shipments,
   type SettlementStatus,
+  notifications,
 } from '../db/schema';
 import type { Actor } from '../env';
 import { auditEntry } from '../lib/audit';
@@ -286,6 +287,15 @@ export async function markPaid(db: Db, actor: Actor, id: string, bankReference: 
     await runBatch(db, [
       stillIssuedGuard(db, id, 'settlement_not_issued'),
       db.update(settlements).set({ status: 'paid', bankReference, paidAt: now }).where(and(eq(settlements.id, id), eq(settlements.status, 'issued'))),
+      db.insert(notifications).values({
+        id: newId('ntf'),
+        organizationId: before.cooperativeId,
+        kind: 'settlement.paid',
+        titleZh: `结算单已付款：${formatFen(before.netFen)}（流水号 ${bankReference}）`,
+        titleEn: `Settlement paid: ${formatFen(before.netFen)} (bank reference ${bankReference})`,
+        payload: { settlementId: id, netFen: before.netFen, bankReference },
+        createdAt: now,
+      }),
       auditEntry(db, {
         actor,
         action: 'settlement.paid',

@@ -17,6 +17,7 @@ const t = messages({
     account: '我的账户',
     procurement: '机构采购',
     signIn: '登录',
+    messages: '消息',
     admin: '管理后台',
     language: '语言',
     footer: '山海：上海对口帮扶地区的合作社直供上海的机关食堂、企业、社区展销馆与市民。',
@@ -32,6 +33,7 @@ const t = messages({
     account: 'My account',
     procurement: 'Procurement',
     signIn: 'Sign in',
+    messages: 'Messages',
     admin: 'Admin',
     language: 'Language',
     footer: "Shanhai: cooperatives in Shanghai's paired counties supplying Shanghai canteens, enterprises, showrooms and residents.",
@@ -48,6 +50,8 @@ export type LayoutProps = {
   description?: string;
   /** Extra <head> content, e.g. a share page's Open Graph tags. */
   head?: Child;
+  /** Unread inbox messages of the signed-in person; shown beside the 消息 link. */
+  unread?: number;
 };
 
 export function switchLangHref(path: string, lang: Locale): string {
@@ -56,7 +60,7 @@ export function switchLangHref(path: string, lang: Locale): string {
   return `${url.pathname}${url.search}`;
 }
 
-export function Layout({ title, locale, path, actor, children, description, head }: LayoutProps) {
+export function Layout({ title, locale, path, actor, children, description, head, unread = actor?.unreadMessages }: LayoutProps) {
   const m = t(locale);
   return (
     <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
@@ -84,6 +88,7 @@ export function Layout({ title, locale, path, actor, children, description, head
               <a href="/impact">{m.impact}</a>
               <a href="/cart">{m.cart}</a>
               {actor?.memberships.some((x) => isBuyerKind(x.kind)) ? <a href="/procurement">{m.procurement}</a> : null}
+              {actor ? <a href="/messages">{unread ? `${m.messages} (${unread})` : m.messages}</a> : null}
               {actor ? <a href="/account">{m.account}</a> : <a href="/sign-in">{m.signIn}</a>}
               {actor?.isAdmin ? <a href="/admin">{m.admin}</a> : null}
               <span class="lang" role="group" aria-label={m.language}>

@@ -21,6 +21,9 @@ export const user = sqliteTable('user', {
   /** 'admin' for platform administrators, 'user' for everyone else. Never settable by the user. */
   platformRole: text().notNull().default('user'),
   phone: text(),
+  /** Better Auth phone-number plugin: the verified sign-in number (11 digits), unique. */
+  phoneNumber: text().unique(),
+  phoneNumberVerified: integer({ mode: 'boolean' }),
   locale: text().notNull().default('zh'),
   createdAt: authTimestamp('created_at'),
   updatedAt: authTimestamp('updated_at'),

@@ -5,6 +5,7 @@ export * from './group-buys';
 export * from './procurement';
 export * from './settlements';
 export * from './impact';
+export * from './messages';
 export * from './standing-orders';
 export * from './payment-providers';
 export * from './edge-cache';

@@ -308,9 +308,15 @@ export const notifications = sqliteTable(
     payload: text({ mode: 'json' }),
     readAt: integer(),
     createdAt: integer().notNull(),
+    /** When the relay put it on the delivery queue (null: written, not yet enqueued). */
+    enqueuedAt: integer(),
+    /** When the consumer acknowledged it (every channel handled); the cron sweep re-enqueues rows left null. */
+    deliveredAt: integer(),
   },
   (t) => [
     index('notifications_org_idx').on(t.organizationId, t.createdAt),
     index('notifications_user_idx').on(t.userId, t.createdAt),
+    index('notifications_outbox_idx').on(t.deliveredAt, t.enqueuedAt),
+    index('notifications_phone_idx').on(t.phone),
   ],
 );

@@ -1,0 +1,62 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError, errorResponses } from '../lib/errors';
+import { createRouter } from '../lib/router';
+import { listInbox, markRead, scopeFor, unreadCount } from './inbox.service';
+
+const tags = ['Messages'];
+
+const messageSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string().openapi({ example: 'group_buy.participant_formed' }),
+    titleZh: z.string(),
+    titleEn: z.string(),
+    payload: z.unknown(),
+    readAt: z.number().int().nullable(),
+    createdAt: z.number().int(),
+  })
+  .openapi('Message');
+
+const scopeQuery = z.object({ organizationId: z.string().min(1).max(90).optional().openapi({ description: "An organisation's inbox instead of your own" }) });
+
+const list = createRoute({
+  method: 'get',
+  path: '/messages',
+  tags,
+  summary: 'Your inbox (or an organisation you belong to)',
+  request: { query: scopeQuery },
+  responses: {
+    200: { description: 'Newest first (50), and the unread count shown in the header', content: { 'application/json': { schema: z.object({ items: z.array(messageSchema), unread: z.number().int() }) } } },
+    ...errorResponses,
+  },
+});
+
+const read = createRoute({
+  method: 'post',
+  path: '/messages/read',
+  tags,
+  summary: 'Mark one message, or the whole inbox, read',
+  request: { body: { content: { 'application/json': { schema: scopeQuery.extend({ id: z.string().min(1).max(90).optional() }) } }, required: false } },
+  responses: {
+    200: { description: 'How many changed', content: { 'application/json': { schema: z.object({ marked: z.number().int() }) } } },
+    ...errorResponses,
+  },
+});
+
+function actorOf(actor: import('../env').Actor | null) {
+  if (!actor) throw new AppError('unauthenticated', 'Sign in to continue');
+  return actor;
+}
+
+export const messagesApi = createRouter()
+  .openapi(list, async (c) => {
+    const actor = actorOf(c.var.actor);
+    const { organizationId } = c.req.valid('query');
+    const [items, unread] = await Promise.all([listInbox(c.var.db, scopeFor(actor, organizationId)), unreadCount(c.var.db, actor)]);
+    return c.json({ items, unread }, 200);
+  })
+  .openapi(read, async (c) => {
+    const actor = actorOf(c.var.actor);
+    const body = c.req.valid('json') ?? {};
+    return c.json({ marked: await markRead(c.var.db, scopeFor(actor, body.organizationId), body.id) }, 200);
+  });

@@ -1,0 +1,38 @@
+import { messages } from '../lib/i18n';
+
+export const t = messages({
+  zh: {
+    inbox: '消息',
+    mine: '我的消息',
+    empty: '暂无消息。',
+    unread: '未读',
+    markAllRead: '全部标为已读',
+    markRead: '标为已读',
+    outbox: '本地发件箱（开发）',
+    outboxNote: '未配置短信与邮件服务商：消息不会真正发出，而是记录在这里。',
+    outboxEmpty: '本地发件箱是空的。',
+    channel: '渠道',
+    to: '收件人',
+    content: '内容',
+    preferences: '营销类消息',
+    marketingOn: '接收营销类消息（验证码、退款等交易消息总会发送）',
+    save: '保存',
+  },
+  en: {
+    inbox: 'Messages',
+    mine: 'My messages',
+    empty: 'No messages yet.',
+    unread: 'unread',
+    markAllRead: 'Mark all as read',
+    markRead: 'Mark as read',
+    outbox: 'Local outbox (development)',
+    outboxNote: 'No SMS or e-mail provider is configured: nothing is really sent; messages are recorded here.',
+    outboxEmpty: 'The local outbox is empty.',
+    channel: 'Channel',
+    to: 'To',
+    content: 'Content',
+    preferences: 'Marketing messages',
+    marketingOn: 'Receive marketing messages (codes, refunds and other transactional messages always go)',
+    save: 'Save',
+  },
+});

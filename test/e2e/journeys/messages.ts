@@ -1,0 +1,90 @@
+/**
+ * Messages on a phone: a neighbour joins a showroom's group buy with only a phone number; the group forms
+ * (the showroom closes it) and the message goes out through the delivery queue. With no SMS provider
+ * configured, the SMS lands in the local outbox (/dev/outbox). The resident signs in at 390×844 with the
+ * code read there and finds the group's "formed" message in the 消息 inbox, the unread count in the header.
+ */
+import assert from 'node:assert/strict';
+import { bearerToken, screenshot, type Journey } from '../support';
+
+const SHOWROOM = { email: 'showroom@shanhai.local', password: 'shanhai-demo-2026', org: 'org_lijiang_showroom_yangpu' };
+const SHIITAKE = 'prd_jd_mus_001';
+const DAY = 24 * 3600_000;
+
+async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; json?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { origin: baseUrl, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Polls the dev outbox page until an SMS of `kind` to `phone` appears; returns its recorded content. */
+async function outboxSms(baseUrl: string, phone: string, kind: string): Promise<{ templateCode: string; params: Record<string, string> }> {
+  for (let i = 0; i < 60; i++) {
+    const html = await (await fetch(`${baseUrl}/dev/outbox`)).text();
+    const row = new RegExp(`<tr data-kind="${kind.replace('.', '\\.')}" data-channel="sms" data-recipient="${phone}">[\\s\\S]*?<code class="outbox-content">([^<]*)</code>`).exec(html);
+    if (row) return JSON.parse(row[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no ${kind} SMS to ${phone} in /dev/outbox`);
+}
+
+const journey: Journey = async ({ browser, baseUrl }) => {
+  const token = await bearerToken(baseUrl, SHOWROOM.email, SHOWROOM.password);
+  const title = `香菇邻里团 ${Date.now() % 100000}`;
+  const closesAt = Date.now() + 2 * DAY;
+  const created = await api<{ id: string }>(baseUrl, '/api/v1/group-buys', {
+    method: 'POST',
+    token,
+    json: {
+      organizationId: SHOWROOM.org,
+      title,
+      closesAt: new Date(closesAt).toISOString(),
+      pickupStartsAt: new Date(closesAt + DAY).toISOString(),
+      pickupEndsAt: new Date(closesAt + DAY + 4 * 3600_000).toISOString(),
+      pickupOrganizationId: SHOWROOM.org,
+      minParticipants: 1,
+      items: [{ productId: SHIITAKE, unitPriceFen: 4280 }],
+    },
+  });
+  assert.equal(created.status, 201, `group buy created: ${JSON.stringify(created.body)}`);
+  const phone = `136${String(Date.now()).slice(-8)}`;
+  const joined = await api<{ pickupCode: string }>(baseUrl, `/api/v1/group-buys/${created.body.id}/participants`, {
+    method: 'POST',
+    json: { name: '王阿姨', phone, items: [{ productId: SHIITAKE, quantity: 2 }], paymentMethod: 'pay_at_pickup' },
+  });
+  assert.equal(joined.status, 201);
+  const closed = await api<{ status: string }>(baseUrl, `/api/v1/group-buys/${created.body.id}/close`, { method: 'POST', token });
+  assert.equal(closed.status, 200);
+  const formed = await outboxSms(baseUrl, phone, 'group_buy.participant_formed');
+  assert.equal(formed.params.code, joined.body.pickupCode);
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByRole('link', { name: '用手机号登录' }).click();
+    await page.getByLabel('手机号').fill(phone);
+    await page.getByRole('button', { name: '发送验证码' }).click();
+    await page.getByLabel('短信验证码').waitFor();
+    const code = await outboxSms(baseUrl, phone, 'auth.sign_in_code');
+    await page.getByLabel('短信验证码').fill(code.params.code!);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${baseUrl}/messages`);
+    const message = page.locator('li[data-kind="group_buy.participant_formed"]');
+    await message.waitFor();
+    assert.match(await message.innerText(), new RegExp(`${title}.*已成团.*${joined.body.pickupCode}`));
+    assert.match(await page.locator('header').innerText(), /消息 \(1\)/);
+    await screenshot(page, 'messages-inbox');
+    await message.getByRole('button', { name: '标为已读' }).click();
+    await page.waitForURL(`${baseUrl}/messages`);
+    assert.doesNotMatch(await page.locator('header').innerText(), /消息 \(\d+\)/);
+  } finally {
+    await context.close();
+  }
+};
+
+export default journey;

@@ -1,0 +1,211 @@
+/**
+ * One test per event: the right recipients, in the recipient's locale, with the right template parameters.
+ * Each event is driven the way a client would (HTTP, or the cron); then the delivery queue's consumer runs
+ * with no provider configured and the local outbox records exactly what would have been sent.
+ */
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { productId, userId } from '../../seeds/seed';
+import { runScheduledJobs } from '../../src/jobs/scheduled';
+import { orgIds } from '../helpers/accounts';
+import { createOrder } from '../helpers/fulfilment';
+import { callJson, demoToken, freshIp, newUser } from '../helpers/http';
+import { joinGroupBuy, openGroupBuy } from '../helpers/group-buys';
+import { deliver, deliveries } from '../helpers/messages';
+import { makeCooperative, makeProduct } from '../helpers/orders';
+import { canteenTokens, placeCanteenOrder } from '../helpers/procurement';
+import { seedDatabase } from '../helpers/seed';
+
+const HAM = productId('XW-HAM-001');
+const post = (path: string, token?: string, json?: unknown) => callJson(path, { method: 'POST', token, json });
+
+/** The newest notification of `kind` matching `where`, delivered through the local outbox. */
+async function sent(kind: string, where = '1 = 1', ...binds: unknown[]) {
+  const row = await env.DB.prepare(`SELECT id, user_id, organization_id, phone, payload FROM notifications WHERE kind = ? AND ${where} ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+    .bind(kind, ...binds)
+    .first<{ id: string; user_id: string | null; organization_id: string | null; phone: string | null; payload: string | null }>();
+  expect(row, `a ${kind} notification`).not.toBeNull();
+  await deliver([{ notificationId: row!.id }], { env });
+  const list = await deliveries(row!.id);
+  return { row: row!, sms: list.find((d) => d.channel === 'sms'), email: list.find((d) => d.channel === 'email') };
+}
+
+const emailOf = async (key: Parameters<typeof userId>[0]) => (await env.DB.prepare('SELECT email FROM user WHERE id = ?').bind(userId(key)).first<{ email: string }>())!.email;
+const setLocale = (key: Parameters<typeof userId>[0], locale: string) => env.DB.prepare('UPDATE user SET locale = ? WHERE id = ?').bind(locale, userId(key)).run();
+
+let showroom: string;
+beforeAll(async () => {
+  await seedDatabase();
+  showroom = await demoToken('showroomManager');
+});
+
+describe('group buys', () => {
+  it('Should text each participant that the group formed, with the title, pickup point and pickup code', async () => {
+    const group = await openGroupBuy(showroom, { minParticipants: 1, title: '普洱拼团' });
+    const joined = await joinGroupBuy(group.id, { phone: '13911110001' });
+    expect((await post(`/api/v1/group-buys/${group.id}/close`, showroom)).status).toBe(200);
+    const { row, sms } = await sent('group_buy.participant_formed', 'phone = ?', '13911110001');
+    expect(sms).toMatchObject({ status: 'sent', provider: 'local', recipient: '13911110001' });
+    expect(sms!.content).toEqual({ templateCode: 'group_formed', params: { title: '普洱拼团', pickup: expect.stringContaining(''), code: joined.body.pickupCode } });
+    expect(sms!.content.params.pickup.length).toBeGreaterThan(0);
+    // The organiser's organisation hears too (by e-mail to its owners).
+    const organiser = await sent('group_buy.succeeded', "json_extract(payload, '$.groupBuyId') = ?", group.id);
+    expect(organiser.email!.recipient).toBe(await emailOf('showroomManager'));
+    expect(row.user_id).toBeNull();
+  });
+
+  it('Should text each participant that the group failed and the payment is refunded', async () => {
+    const group = await openGroupBuy(showroom, { minParticipants: 5, title: '火腿拼团' });
+    await joinGroupBuy(group.id, { phone: '13911110002' });
+    await post(`/api/v1/group-buys/${group.id}/close`, showroom);
+    const { sms } = await sent('group_buy.participant_failed', 'phone = ?', '13911110002');
+    expect(sms!.content).toEqual({ templateCode: 'group_failed', params: { title: '火腿拼团' } });
+  });
+});
+
+describe('the pickup reminder', () => {
+  it('Should remind each participant from 18:00 Shanghai the evening before the window, once, with time, place and code', async () => {
+    const HOUR = 3_600_000;
+    // A window opening 10:00 Shanghai (02:00 UTC) two days from now; the evening before is 18:00 (10:00 UTC) the day before.
+    const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR + 2 * 24 * HOUR;
+    const opens = day + 2 * HOUR;
+    const group = await openGroupBuy(showroom, {
+      minParticipants: 1,
+      title: '黑米拼团',
+      closesAt: new Date(Date.now() + HOUR).toISOString(),
+      pickupStartsAt: new Date(opens).toISOString(),
+      pickupEndsAt: new Date(opens + 2 * HOUR).toISOString(),
+    });
+    const joined = await joinGroupBuy(group.id, { phone: '13911110003' });
+    await post(`/api/v1/group-buys/${group.id}/close`, showroom);
+    const evening = opens - 16 * HOUR; // 18:00 Shanghai the day before
+    const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE kind = 'group_buy.pickup_reminder' AND phone = ?").bind('13911110003').first<{ n: number }>())!.n;
+    await runScheduledJobs(env, evening - 60_000);
+    expect(await count()).toBe(0);
+    await runScheduledJobs(env, evening + 60_000);
+    await runScheduledJobs(env, evening + 2 * HOUR);
+    expect(await count()).toBe(1);
+    const { sms, row } = await sent('group_buy.pickup_reminder', 'phone = ?', '13911110003');
+    expect(sms!.content).toEqual({ templateCode: 'pickup_reminder', params: { title: '黑米拼团', pickup: expect.any(String), time: '10:00-12:00', code: joined.body.pickupCode } });
+    expect(JSON.parse(row.payload!).pickupStartsAt).toBe(opens);
+  });
+});
+
+describe('orders and shipments', () => {
+  it('Should tell the buyer the parcel shipped, with carrier and tracking number, then that it was delivered', async () => {
+    const staffA = await demoToken('coopStaffA');
+    await setLocale('buyer', 'en');
+    const order = await createOrder({ buyerUserId: userId('buyer'), parts: [{ lines: [{ productId: HAM, quantity: 1 }] }] });
+    const [id] = order.shipmentIds;
+    await post(`/api/v1/shipments/${id}/accept`, staffA);
+    await post(`/api/v1/shipments/${id}/ship`, staffA, { carrier: '顺丰速运', trackingNumber: 'SF1234567890' });
+    const shipped = await sent('shipment.shipped', "json_extract(payload, '$.orderId') = ?", order.orderId);
+    expect(shipped.row.user_id).toBe(userId('buyer'));
+    expect(shipped.email).toMatchObject({ recipient: await emailOf('buyer') });
+    expect(shipped.email!.content.subject).toBe(`Order ${order.orderId} has shipped: 顺丰速运 SF1234567890`);
+    expect(shipped.sms!.content).toEqual({ templateCode: 'shipment_shipped', params: { order: order.orderId.slice(0, 20), carrier: '顺丰速运', tracking: 'SF1234567890' } });
+    await post(`/api/v1/shipments/${id}/deliver`, staffA);
+    const delivered = await sent('shipment.delivered', "json_extract(payload, '$.orderId') = ?", order.orderId);
+    expect(delivered.email!.content.subject).toContain('was delivered');
+    await setLocale('buyer', 'zh');
+  });
+
+  it('Should not announce a shipment twice when shipping it a second time is refused', async () => {
+    const staffA = await demoToken('coopStaffA');
+    const order = await createOrder({ buyerUserId: userId('buyer'), parts: [{ lines: [{ productId: HAM, quantity: 1 }] }] });
+    const [id] = order.shipmentIds;
+    await post(`/api/v1/shipments/${id}/accept`, staffA);
+    expect((await post(`/api/v1/shipments/${id}/ship`, staffA, { carrier: '顺丰速运', trackingNumber: 'SF9876543210' })).status).toBe(200);
+    expect((await post(`/api/v1/shipments/${id}/ship`, staffA, { carrier: '顺丰速运', trackingNumber: 'SF1111111111' })).status).toBe(409);
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE kind = 'shipment.shipped' AND json_extract(payload, '$.orderId') = ?").bind(order.orderId).first<{ n: number }>();
+    expect(n!.n).toBe(1);
+  });
+});
+
+describe('institutions', () => {
+  let ham: string;
+  beforeAll(async () => {
+    const coop = await makeCooperative({ shippingFlatFeeFen: 0, freeShippingAboveFen: null });
+    ham = await makeProduct({ cooperativeId: coop, unitPriceFen: 800_000, stock: 50, category: 'ham' });
+  });
+
+  it('Should mail the owners an approval request, and the purchaser the decision in their locale', async () => {
+    const tokens = await canteenTokens();
+    await setLocale('canteenPurchaser', 'en');
+    const held = await placeCanteenOrder(tokens.purchaser, [{ productId: ham, quantity: 3 }]);
+    expect(held.status).toBe(202);
+    const requested = await sent('approval.requested', "json_extract(payload, '$.approvalId') = ?", held.body.id);
+    expect(requested.email!.recipient).toBe(await emailOf('canteenOwner'));
+    await post(`/api/v1/organizations/${orgIds.canteen}/approvals/${held.body.id}/approve`, tokens.owner);
+    const decided = await sent('approval.approved', "json_extract(payload, '$.approvalId') = ?", held.body.id);
+    expect(decided.email).toMatchObject({ recipient: await emailOf('canteenPurchaser') });
+    expect(decided.email!.content.subject).toBe('Your purchase was approved and ordered');
+    await setLocale('canteenPurchaser', 'zh');
+  });
+
+  it('Should remind the organisation 3 days before an invoice falls due (once), then say it is overdue', async () => {
+    const tokens = await canteenTokens();
+    const placed = await placeCanteenOrder(tokens.owner, [{ productId: ham, quantity: 1 }]);
+    expect(placed.status).toBe(201);
+    const { due } = (await env.DB.prepare('SELECT invoice_due_at AS due FROM orders WHERE id = ?').bind(placed.body.id).first<{ due: number }>())!;
+    await runScheduledJobs(env, due - 2 * 24 * 3600 * 1000);
+    await runScheduledJobs(env, due - 1 * 24 * 3600 * 1000);
+    const reminders = await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE kind = 'invoice.due_soon' AND json_extract(payload, '$.orderId') = ?").bind(placed.body.id).first<{ n: number }>();
+    expect(reminders!.n).toBe(1);
+    const soon = await sent('invoice.due_soon', "json_extract(payload, '$.orderId') = ?", placed.body.id);
+    expect(soon.email!.recipient).toBe(await emailOf('canteenOwner'));
+    expect(soon.email!.content.text).toContain('¥8,000.00');
+    await runScheduledJobs(env, due + 1000);
+    const overdue = await sent('invoice.overdue', "json_extract(payload, '$.orderId') = ?", placed.body.id);
+    expect(overdue.row.organization_id).toBe(orgIds.canteen);
+    expect(JSON.parse(overdue.row.payload!)).toMatchObject({ orderId: placed.body.id, invoiceDueAt: due, totalFen: 800_000 });
+    expect(overdue.email).toMatchObject({ recipient: await emailOf('canteenOwner') });
+    expect(overdue.email!.content.subject).toBe('发票已逾期，请尽快转账');
+  });
+
+  it('Should mail an invitation to the invited address with its link', async () => {
+    const tokens = await canteenTokens();
+    const invited = `cook-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const res = await post(`/api/v1/organizations/${orgIds.canteen}/invitations`, tokens.owner, { email: invited, role: 'member' });
+    expect(res.status).toBe(201);
+    const { email } = await sent('invitation.email', "json_extract(payload, '$.to') = ?", invited);
+    expect(email!.recipient).toBe(invited);
+    expect(email!.content.text).toContain('/invitations/');
+  });
+
+  it('Should tell the buyer an invoice order was paid once the platform confirms the transfer', async () => {
+    const tokens = await canteenTokens();
+    const placed = await placeCanteenOrder(tokens.purchaser, [{ productId: ham, quantity: 1 }]);
+    const payment = await env.DB.prepare('SELECT id FROM payments WHERE order_id = ?').bind(placed.body.id).first<{ id: string }>();
+    expect((await post(`/api/v1/admin/payments/${payment!.id}/confirm`, tokens.admin, { bankReference: 'ICBC 2026-12-04 #1' })).status).toBe(200);
+    const { row, sms, email } = await sent('order.paid', "json_extract(payload, '$.orderId') = ?", placed.body.id);
+    expect(row.user_id).toBe(userId('canteenPurchaser'));
+    expect(sms!.content).toEqual({ templateCode: 'order_paid', params: { order: placed.body.id.slice(0, 20), amount: '¥8,000.00' } });
+    expect(email!.recipient).toBe(await emailOf('canteenPurchaser'));
+  });
+});
+
+describe('accounts', () => {
+  it('Should mail a password reset link to the account’s address', async () => {
+    const person = await newUser('重置测试');
+    const res = await callJson('/api/auth/request-password-reset', { method: 'POST', json: { email: person.email, redirectTo: '/reset-password' }, headers: { 'cf-connecting-ip': freshIp() } });
+    expect(res.status).toBe(200);
+    const { email } = await sent('auth.password_reset_link', 'user_id = ?', person.id);
+    expect(email!.recipient).toBe(person.email);
+    expect(email!.content.text).toMatch(/\/api\/auth\/reset-password\/[A-Za-z0-9]+/);
+  });
+
+  it('Should mail a verification link when a member of staff signs up by e-mail', async () => {
+    const person = await newUser('新员工');
+    const { email } = await sent('auth.verify_email', 'user_id = ?', person.id);
+    expect(email!.recipient).toBe(person.email);
+    expect(email!.content.text).toContain('/api/auth/verify-email?token=');
+  });
+
+  it('Should text a sign-in code with only the code as parameter, and never mail it', async () => {
+    await callJson('/api/auth/phone-number/send-otp', { method: 'POST', json: { phoneNumber: '13911110009' }, headers: { 'cf-connecting-ip': freshIp() } });
+    const { row, sms, email } = await sent('auth.sign_in_code', 'phone = ?', '13911110009');
+    expect(sms!.content).toEqual({ templateCode: 'sign_in_code', params: { code: JSON.parse(row.payload!).code } });
+    expect(email).toBeUndefined();
+  });
+});
