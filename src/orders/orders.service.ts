@@ -73,18 +73,18 @@ async function paymentMethodProblem(
 ): Promise<InvoiceTermsProblem | null> {
   switch (method) {
     case 'stripe':
-      return getStripe(env) ? null : { message: 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site' };
+      return getStripe(env) ? null : { rule: 'stripe_unavailable', message: 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site' };
     case 'pay_at_pickup':
       return context.delivery.method === 'pickup' && context.delivery.pickupKind === 'showroom'
         ? null
-        : { message: 'Pay at pickup is only for orders collected at a showroom' };
+        : { rule: 'pay_at_pickup_showroom_only', message: 'Pay at pickup is only for orders collected at a showroom' };
     case 'invoice':
       return invoiceTermsProblem(db, context.buyer, context.totalFen);
   }
 }
 
 function paymentMethodError(problem: InvoiceTermsProblem): AppError {
-  return unprocessable(problem.message, [{ path: 'body.paymentMethod', message: problem.message }], problem.extensions);
+  return unprocessable(problem.message, [{ path: 'body.paymentMethod', rule: problem.rule, message: problem.message }], problem.extensions);
 }
 
 function insufficientStock(productId: string, available: number, requested: number): AppError {
@@ -255,7 +255,7 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
   if (quote.problems.length) {
     throw unprocessable(
       quote.problems.length === 1 ? quote.problems[0]!.message : 'Some items cannot be ordered as asked',
-      quote.problems.map((p) => ({ path: `body.${p.path}`, message: p.message })),
+      quote.problems.map((p) => ({ path: `body.${p.path}`, rule: p.rule, message: p.message })),
       { problems: quote.problems },
     );
   }
