@@ -14,8 +14,11 @@ type Props = { form: CheckoutForm; options: CheckoutOptions; quote: Quote; error
 export function problemText(error: FieldError, quote: Quote, locale: Locale): string {
   const index = /^body\.items\.(\d+)/.exec(error.path)?.[1];
   const line = index !== undefined ? quote.lines.find((l) => l.index === Number(index)) : undefined;
-  const text = refusalText(error, locale, { min: line?.minOrderQuantity, step: line?.orderStep });
-  return line ? `${localized(line, 'name', locale)}: ${text}` : text;
+  // A refused line is not priced, so its minimum and step come from the quote's own problem.
+  const problem = quote.problems.find((p) => `body.${p.path}` === error.path);
+  const text = refusalText(error, locale, { min: problem?.minOrderQuantity ?? line?.minOrderQuantity, step: problem?.orderStep ?? line?.orderStep });
+  const named = line ?? (problem ? quote.lines.find((l) => l.productId === problem.productId) : undefined);
+  return named ? `${localized(named, 'name', locale)}: ${text}` : text;
 }
 
 function FieldProblem({ errors, path, locale }: { errors: FieldError[]; path: string; locale: Locale }) {

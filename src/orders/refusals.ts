@@ -14,7 +14,7 @@ const REFUSALS: Record<string, { zh: string; en: string }> = {
   not_positive: { zh: '数量至少为 1。', en: 'Quantity must be at least 1.' },
   too_large: { zh: '数量超出单笔上限。', en: 'Quantity is above the limit for one order.' },
   below_minimum: { zh: '低于起订量 {min}。', en: 'Below the minimum order of {min}.' },
-  off_step: { zh: '数量须为起订量 {min} 加 {step} 的整数倍。', en: 'Quantity must be {min} plus multiples of {step}.' },
+  off_step: { zh: '数量须在起订量之上按 {step} 递增。', en: 'Quantity must go up from the minimum in steps of {step}.' },
   address_or_location: { zh: '请填写收货地址，或选择一个已保存的收货点。', en: 'Enter an address or choose a saved delivery location.' },
   recipient_length: { zh: '收货人姓名须为 1–50 个字。', en: 'Recipient must be 1–50 characters.' },
   phone_format: { zh: '请填写 11 位手机号，或上海座机（021 加 8 位）。', en: 'Enter a mainland mobile number (11 digits) or a Shanghai landline (021 + 8 digits).' },
