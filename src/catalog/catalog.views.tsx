@@ -59,13 +59,13 @@ export function PriceLine({ product, m, locale }: { product: ProductSummary; m: 
   );
 }
 
-export function ProductCard({ product, m, locale }: { product: ProductSummary; m: Messages; locale: Locale }) {
+export function ProductCard({ product, m, locale, eager = false }: { product: ProductSummary; m: Messages; locale: Locale; eager?: boolean }) {
   const title = name(product, locale);
   return (
     <li class="card" data-product-id={product.id}>
       <a href={`/products/${product.id}`} class="title">
         {/* The heading names the link; an alt repeating it would be read twice (axe: image-redundant-alt). */}
-        <img src={product.imageUrl} alt="" width={400} height={300} loading="lazy" />
+        <img src={product.imageUrl} alt="" width={400} height={300} loading={eager ? 'eager' : 'lazy'} />
         <h3>{title}</h3>
       </a>
       <p class="meta">
@@ -85,8 +85,9 @@ export function ProductGrid({ items, m, locale, label }: { items: ProductSummary
   if (items.length === 0) return <EmptyResults m={m} locale={locale} />;
   return (
     <ul class="grid plain products" aria-label={label}>
-      {items.map((product) => (
-        <ProductCard product={product} m={m} locale={locale} />
+      {/* The first row is above the fold on a phone: loaded at once (it is the largest paint). */}
+      {items.map((product, index) => (
+        <ProductCard product={product} m={m} locale={locale} eager={index < 2} />
       ))}
     </ul>
   );

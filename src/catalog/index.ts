@@ -12,3 +12,4 @@ export const catalogApi = createRouter()
   .openapi(routes.getCooperative, handlers.getCooperative);
 
 export { catalogPages } from './catalog.pages';
+export { coverPhotoUrl } from './illustrations';
