@@ -5,7 +5,7 @@ export const t = messages({
   zh: {
     buyNow: '立即购买',
     sortBar: '排序方式',
-    categoryRail: '按品类浏览',
+    categoryRail: '分类浏览',
     allCategories: '全部',
     sortFallback: '无法识别排序方式「{value}」，已按最新上架排序',
     noResultsHint: '换个关键词试试，或看看这些品类：',
@@ -98,7 +98,7 @@ export const t = messages({
   en: {
     buyNow: 'Buy now',
     sortBar: 'Sort',
-    categoryRail: 'Browse by category',
+    categoryRail: 'Browse',
     allCategories: 'All',
     sortFallback: 'Sort “{value}” is not recognised; showing the newest first',
     noResultsHint: 'Try another word, or browse these categories:',
