@@ -172,7 +172,7 @@ export function withParams(path: string, params: Record<string, string>, extra: 
 
 export function CatalogFilters({ form, m, locale, map }: { form: CatalogForm; m: Messages; locale: Locale; map: Awaited<ReturnType<typeof catalog.pairingMap>> }) {
   const sorts = sortOptions(m);
-  const refined = Boolean(form.district || form.county || form.minPrice || form.maxPrice);
+  const refined = Boolean(form.category || form.district || form.county || form.minPrice || form.maxPrice);
   const countyGroups = [
     ...map.districts.map((d) => ({ label: name(d, locale), counties: d.counties })),
     { label: m.wholeShanghai, counties: map.unassigned },
