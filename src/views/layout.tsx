@@ -100,7 +100,7 @@ function LanguageSwitch({ path, locale, label }: { path: string; locale: Locale;
         中文
       </a>
       <a href={switchLangHref(path, 'en')} lang="en" aria-current={locale === 'en' ? 'true' : undefined}>
-        EN
+        English
       </a>
     </span>
   );
