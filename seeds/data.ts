@@ -85,7 +85,7 @@ export interface SeedProduct {
 // ---------------------------------------------------------------------------------------------
 
 // Display names live with the catalog (src/catalog/categories.ts) so the worker needs no seed data.
-export { categories } from '../src/catalog/categories';
+export { categories } from '../src/lib/categories';
 
 // ---------------------------------------------------------------------------------------------
 // Shanghai districts

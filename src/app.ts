@@ -3,11 +3,12 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
-import { accountsApi } from './accounts/accounts.api';
-import { accountsPages } from './accounts/accounts.pages';
-import { resolveActor } from './accounts/actor';
-import { createAuth } from './accounts/auth';
+import { accountsApi } from './accounts';
+import { accountsPages } from './accounts';
+import { resolveActor } from './accounts';
+import { createAuth } from './accounts';
 import { catalogApi, catalogPages } from './catalog';
+import { composeDomains } from './compose';
 import { countingD1, createDb } from './db/client';
 import { openSession, rememberBookmark } from './db/session';
 import type { AppEnv } from './env';
@@ -15,25 +16,25 @@ import { AppError, handleError, problemResponse } from './lib/errors';
 import { isLocale, localeFromAcceptLanguage } from './lib/i18n';
 import { ApiDocsPage } from './views/api-docs';
 import { createRouter } from './lib/router';
-import { cooperativesApi } from './cooperatives/cooperatives.api';
-import { photoPages } from './cooperatives/photos.pages';
-import { cooperativePages } from './cooperatives/cooperatives.pages';
-import { fulfilmentApi } from './fulfilment/fulfilment.api';
-import { fulfilmentPages } from './fulfilment/fulfilment.pages';
-import { settlementsApi } from './settlements/settlements.api';
-import { settlementPages } from './settlements/settlements.pages';
-import { ordersApi } from './orders/orders.index';
-import { ordersPages } from './orders/pages';
-import { paymentsApi } from './payments/payments.index';
-import { paymentsPages } from './payments/payments.pages';
-import { adminApi } from './admin/admin.index';
-import { adminPages } from './admin/admin.pages';
-import { impactApi } from './impact/impact.index';
-import { impactPages } from './impact/impact.pages';
-import { groupBuysApi } from './group-buys/group-buys.index';
-import { groupBuyPages } from './group-buys/group-buys.pages';
-import { procurementApi } from './procurement/procurement.api';
-import { procurementPages } from './procurement/procurement.pages';
+import { cooperativesApi } from './cooperatives';
+import { photoPages } from './cooperatives';
+import { cooperativePages } from './cooperatives';
+import { fulfilmentApi } from './fulfilment';
+import { fulfilmentPages } from './fulfilment';
+import { settlementsApi } from './settlements';
+import { settlementPages } from './settlements';
+import { ordersApi } from './orders';
+import { ordersPages } from './orders';
+import { paymentsApi } from './payments';
+import { paymentsPages } from './payments';
+import { adminApi } from './admin';
+import { adminPages } from './admin';
+import { impactApi } from './impact';
+import { impactPages } from './impact';
+import { groupBuysApi } from './group-buys';
+import { groupBuyPages } from './group-buys';
+import { procurementApi } from './procurement';
+import { procurementPages } from './procurement';
 
 const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   const counter = { queries: 0 };
@@ -60,6 +61,7 @@ const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export function createApp() {
+  composeDomains();
   const app = createRouter();
 
   app.use(

@@ -6,12 +6,12 @@ import { AppError, handleError, validationError, type FieldError } from '../lib/
 import { parseYuanToFen } from '../lib/money';
 import { Layout } from '../views/layout';
 import { t } from './accounts.i18n';
+import { currentPath as pathOf } from '../views/kit';
 
 /** Helpers shared by the accounts pages: rendering, redirects, form parsing and page-friendly errors. */
 
 export function currentPath(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url);
-  return `${url.pathname}${url.search}`;
+  return pathOf(c.req.url);
 }
 
 export function renderPage(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 = 200) {

@@ -3,7 +3,9 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Actor, AppEnv, Membership } from '../env';
 import type { Db } from '../db/client';
-import { MEMBER_ROLES, organization, type MemberRole, type OrganizationKind, type OrganizationStatus } from '../db/schema';
+import { BUYER_KINDS, isBuyerKind, MEMBER_ROLES, organization, type BuyerKind, type MemberRole, type OrganizationKind, type OrganizationStatus } from '../db/schema';
+// The buyer kinds are a classification of the schema's enum; re-exported for the callers that import them from here.
+export { BUYER_KINDS, isBuyerKind, type BuyerKind };
 import { AppError } from '../lib/errors';
 
 /**
@@ -21,8 +23,6 @@ import { AppError } from '../lib/errors';
 // Roles and kinds
 // ---------------------------------------------------------------------------------------------------
 
-export const BUYER_KINDS = ['canteen', 'enterprise', 'showroom'] as const satisfies readonly OrganizationKind[];
-export type BuyerKind = (typeof BUYER_KINDS)[number];
 /** Kinds a user may create; the platform organisation exists once, from the seed. */
 export const CREATABLE_KINDS = [...BUYER_KINDS, 'cooperative'] as const satisfies readonly OrganizationKind[];
 
@@ -33,10 +33,6 @@ const ROLES_BY_KIND: Record<OrganizationKind, readonly MemberRole[]> = {
   cooperative: ['owner', 'staff'],
   platform: ['owner', 'staff'],
 };
-
-export function isBuyerKind(kind: OrganizationKind): kind is BuyerKind {
-  return (BUYER_KINDS as readonly string[]).includes(kind);
-}
 
 /** The roles a member of an organisation of this kind may hold. */
 export function rolesForKind(kind: OrganizationKind): readonly MemberRole[] {

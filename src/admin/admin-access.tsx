@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { requireAdmin } from '../accounts/policy';
+import { requireAdmin } from '../accounts';
 import type { AppEnv } from '../env';
 import { messages } from '../lib/i18n';
 import { Layout } from '../views/layout';

@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { requireAdmin } from '../accounts/policy';
+import { requireAdmin } from '../accounts';
 import type { AppEnv } from '../env';
 import type * as routes from './admin.routes';
 import { listAudit } from './audit.service';

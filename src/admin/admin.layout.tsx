@@ -2,19 +2,18 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../env';
 import type { FieldError } from '../lib/errors';
+import { shanghaiDateTime } from '../lib/time';
 import { AdminNav } from '../views/admin-nav';
 import { Layout } from '../views/layout';
 import type { AdminText } from './admin.i18n';
+import { currentPath as pathOf } from '../views/kit';
 
 type M = AdminText;
 
 /** 'YYYY-MM-DD HH:mm' in Shanghai. */
-export const shanghaiTime = (ms: number | null) => (ms === null ? '—' : new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' '));
+export const shanghaiTime = (ms: number | null) => (ms === null ? '—' : shanghaiDateTime(ms));
 
-const currentPath = (c: Context<AppEnv>) => {
-  const url = new URL(c.req.url);
-  return `${url.pathname}${url.search}`;
-};
+const currentPath = (c: Context<AppEnv>) => pathOf(c.req.url);
 
 export function AdminPage({ c, title, children, status }: { c: Context<AppEnv>; title: string; children: Child; status?: 200 | 400 | 404 | 409 }) {
   return c.html(

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError, handleError } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
-import { categories, categoryName } from './categories';
+import { categories, categoryName } from '../lib/categories';
 import * as catalog from './catalog.service';
 import type { CountyView } from './catalog.service';
 import { t, type Messages } from './catalog.i18n';

@@ -7,7 +7,7 @@ import { formatFen, parseYuanToFen } from '../lib/money';
 import { Layout } from '../views/layout';
 import { cartCountFromCookie } from '../views/cart-count';
 import type { PairingKind } from '../db/schema';
-import { categories, categoryName } from './categories';
+import { categories, categoryName } from '../lib/categories';
 import { productListQuerySchema } from './catalog.routes';
 import type * as catalog from './catalog.service';
 import type { CountyView, NameRef, ProductDetail, ProductSummary } from './catalog.service';

@@ -6,7 +6,7 @@
  * drawing changes so browsers fetch the new one.
  */
 import type { ProductCategory } from '../db/schema';
-import { categories, isCategory } from './categories';
+import { categories, isCategory } from '../lib/categories';
 
 export const ILLUSTRATION_VERSION = '1';
 

@@ -13,3 +13,5 @@ export const catalogApi = createRouter()
 
 export { catalogPages } from './catalog.pages';
 export { coverPhotoUrl } from './illustrations';
+
+export { searchTokens } from './search';

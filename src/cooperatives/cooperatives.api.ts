@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { requireCooperativeStaff } from '../accounts/policy';
+import { requireCooperativeStaff } from '../accounts';
 import type { AppEnv } from '../env';
 import { createRouter } from '../lib/router';
 import { csvResponse, decodeUtf8 } from '../lib/csv';

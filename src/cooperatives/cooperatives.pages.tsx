@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { categories } from '../../seeds/data';
-import { requireCooperativeStaff } from '../accounts/policy';
+import { categories } from '../lib/categories';
+import { requireCooperativeStaff } from '../accounts';
 import type { AppEnv } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
 import { parseForm, withLabels } from '../lib/form-errors';
@@ -27,7 +27,7 @@ import {
   signInRedirect,
   withCoop,
   type PortalContext,
-} from './portal';
+} from '../views/portal';
 import { NextPage } from '../views/next-page';
 
 const t = messages({

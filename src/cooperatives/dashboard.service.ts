@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { products, shipments } from '../db/schema';
 import { shanghaiMonth, startOfShanghaiDay } from '../lib/time';
-import { itemsOf, shipmentView } from '../fulfilment/shipments.service';
+import { itemsOf, shipmentView } from '../fulfilment';
 
 /** Published products at or below this many units (or three minimum orders) count as running low. */
 export const LOW_STOCK_UNITS = 10;

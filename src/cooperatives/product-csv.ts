@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { categories } from '../../seeds/data';
+import { categories } from '../lib/categories';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { EDITABLE_PRODUCT_STATUSES, products, type EditableProductStatus } from '../db/schema';

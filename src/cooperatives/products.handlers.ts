@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireActor, requireCooperativeStaff } from '../accounts/policy';
+import { requireActor, requireCooperativeStaff } from '../accounts';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import type * as routes from './products.routes';

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EDITABLE_PRODUCT_STATUSES, PRODUCT_CATEGORIES, PRODUCT_STATUSES } from '../db/schema';
-import { MAX_LINE_QUANTITY } from '../pricing/pricing';
+import { MAX_LINE_QUANTITY } from '../pricing';
 import { MAX_PRICE_TIERS } from './product-rules';
 
 /** Limits shared by the JSON API, the portal forms and the CSV import, so all three agree. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
-import { categories } from '../../seeds/data';
-import { searchTokens } from '../catalog/search';
+import { categories } from '../lib/categories';
+import { searchTokens } from '../catalog';
 import type { Db } from '../db/client';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { counties, organization, products, stockAdjustments, type EditableProductStatus, type PriceTier, type ProductStatus } from '../db/schema';

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireCooperativeStaff } from '../accounts/policy';
+import { requireCooperativeStaff } from '../accounts';
 import type { AppEnv } from '../env';
 import { createRouter } from '../lib/router';
 import * as routes from './shipments.routes';

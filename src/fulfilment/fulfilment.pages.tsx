@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { requireCooperativeStaff } from '../accounts/policy';
+import { requireCooperativeStaff } from '../accounts';
 import {
   CoopChooser,
   currentPath,
@@ -13,14 +13,14 @@ import {
   shanghaiTime,
   withCoop,
   type PortalContext,
-} from '../cooperatives/portal';
+} from '../views/portal';
 import { DELIVERY_METHODS, SHIPMENT_STATUSES } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { localized, messages, type Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
 import { Layout } from '../views/layout';
-import { instantSchema } from './period';
+import { instantSchema } from '../lib/period';
 import { shipBodySchema } from './shipments.routes';
 import * as service from './shipments.service';
 import { NextPage } from '../views/next-page';

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/scheduled';
+import type { Job } from '../lib/jobs';
 import { assumeReceipts } from './shipments.service';
 
 /** Shipped shipments nobody confirmed are taken as delivered after `receiptAssumedAfterDays`. */

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DELIVERY_METHODS, SHIPMENT_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
-import { instantSchema } from './period';
+import { instantSchema } from '../lib/period';
 
 const tags = ['Fulfilment'];
 

@@ -7,7 +7,7 @@ import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { DAY_MS } from '../lib/time';
-import { getSettings } from '../settlements/settings.service';
+import { getSettings } from '../settlements';
 
 /**
  * A cooperative's fulfilment: pending → accepted → shipped → delivered. Every move is a conditional

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { membershipOf, requireActor, requireOrgRole } from '../accounts/policy';
+import { membershipOf, requireActor, requireOrgRole } from '../accounts';
 import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { createRouter } from '../lib/router';
 import { closeGroupBuy } from './group-buys.close';
-import { idempotencyClaim } from './group-buys.idempotency';
+import { claimIdempotency } from '../lib/idempotency';
 import { joinGroupBuy } from './group-buys.join';
 import { cancelParticipation, ownParticipantView, participantView, requireParticipation } from './group-buys.participants';
 import { findByPickupCode, pickupList, recordPickup } from './group-buys.pickup';
@@ -52,7 +52,7 @@ export const groupBuysApi = createRouter()
         appUrl: c.env.APP_URL,
         env: c.env,
         actor: c.var.actor,
-        idempotency: await idempotencyClaim(`group-buy-join:${id}`, c.req.valid('header')['idempotency-key'], body),
+        idempotency: await claimIdempotency(`group-buy-join:${id}`, c.var.actor, c.req.valid('header')['idempotency-key'], body),
       },
     );
     const { replayed, ...response } = joined;

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/scheduled';
+import type { Job } from '../lib/jobs';
 import { closeGroupBuy, groupsToClose } from './group-buys.close';
 import { settlePendingParticipantRefunds } from './group-buys.refunds';
 

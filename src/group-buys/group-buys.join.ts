@@ -4,12 +4,12 @@ import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { groupBuyItems, groupBuyParticipantItems, groupBuyParticipants, groupBuys, payments, products } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
+import { forgetIdempotencyRecord, idempotent, isIdempotencyConflict, type IdempotencyClaim, type IdempotentResult } from '../lib/idempotency';
 import { newId, randomToken } from '../lib/ids';
-import { getStripe } from '../payments/stripe';
-import { quantityProblem, quote } from '../pricing/pricing';
+import { getStripe } from '../payments';
+import { quantityProblem, quote } from '../pricing';
 import { CHECKOUT_WINDOW_MS, createParticipantCheckout, recordCheckoutStatement } from './group-buys.checkout';
 import { closeIfCapacityReached } from './group-buys.close';
-import { forgetIdempotencyRecord, idempotencyRecord, previousResource, type IdempotencyClaim } from './group-buys.idempotency';
 import { meUrl, ownParticipantView, withdrawStatements, type OwnParticipantView } from './group-buys.participants';
 import { findGroupBuy, loadGroupItems, loadParticipations, remainingOf, type GroupBuyRow, type GroupItem } from './group-buys.queries';
 import { bumpedVersion, decrementCounters, groupTakesParticipants, insertRows, participantUnchanged, isGuardFailure } from './group-buys.statements';
@@ -55,10 +55,13 @@ export function takesParticipants(group: Pick<GroupBuyRow, 'status' | 'closesAt'
 export async function joinGroupBuy(db: Db, input: JoinInput, ctx: JoinContext): Promise<JoinResult> {
   const group = await findGroupBuy(db, input.groupBuyId);
   if (!group) throw new AppError('not_found', `Group buy ${input.groupBuyId} not found`);
-  if (ctx.idempotency) {
-    const earlier = await previousResource(db, ctx.idempotency);
-    if (earlier) return result(db, group, earlier, ctx.appUrl, true);
-  }
+  return idempotent(db, ctx.idempotency, {
+    replay: (record) => result(db, group, record.resourceId, ctx.appUrl, true),
+    run: (record) => joinNew(db, group, input, ctx, record),
+  });
+}
+
+async function joinNew(db: Db, group: GroupBuyRow, input: JoinInput, ctx: JoinContext, record: (result: IdempotentResult) => Statement[]): Promise<JoinResult> {
   if (!takesParticipants(group, ctx.now)) throw closedError(group);
   const stripe = getStripe(ctx.env);
   if (input.paymentMethod === 'stripe' && !stripe) {
@@ -78,6 +81,7 @@ export async function joinGroupBuy(db: Db, input: JoinInput, ctx: JoinContext): 
   for (let attempt = 1; ; attempt++) {
     const pickupCode = draw();
     const statements: Statement[] = [
+      ...record({ resourceId: participantId, status: 201, body: { participantId, pickupCode }, at: ctx.now }),
       groupTakesParticipants(db, group.id, ctx.now),
       db.insert(groupBuyParticipants).values({
         id: participantId,
@@ -135,17 +139,13 @@ export async function joinGroupBuy(db: Db, input: JoinInput, ctx: JoinContext): 
         updatedAt: ctx.now,
       }),
     ];
-    if (ctx.idempotency) statements.push(idempotencyRecord(db, ctx.idempotency, participantId, { participantId, pickupCode }, ctx.now));
     try {
       await runBatch(db, statements);
       break;
     } catch (error) {
       if (isConstraintError(error, 'group_buy_participants.pickup_code') && attempt < PICKUP_CODE_ATTEMPTS) continue;
-      if (ctx.idempotency && isConstraintError(error)) {
-        // A twin request with the same key may have won the race: answer with its participant.
-        const earlier = await previousResource(db, ctx.idempotency);
-        if (earlier) return result(db, group, earlier, ctx.appUrl, true);
-      }
+      // A twin request with the same key won the race: `idempotent` answers with its participant.
+      if (isIdempotencyConflict(error)) throw error;
       throw await explainRefusal(db, group, lines, error);
     }
   }

@@ -6,13 +6,13 @@ import { labelled, parseForm, withLabels } from '../lib/form-errors';
 import { randomToken } from '../lib/ids';
 import { localized } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
-import { stripeConfigured } from '../payments/stripe';
-import { categories } from '../catalog/categories';
+import { stripeConfigured } from '../payments';
+import { categories } from '../lib/categories';
 import { Layout } from '../views/layout';
 import { Script } from '../views/assets';
 import { closeGroupBuy } from './group-buys.close';
 import { fill, gbText, type GbText } from './group-buys.i18n';
-import { idempotencyClaim } from './group-buys.idempotency';
+import { claimIdempotency } from '../lib/idempotency';
 import { joinGroupBuy } from './group-buys.join';
 import { cancelParticipation, maskPhone, ownParticipantView, requireParticipationByToken, type OwnParticipantView } from './group-buys.participants';
 import { findByPickupCode, pickupList, recordPickup, remainingToPickUp } from './group-buys.pickup';
@@ -209,7 +209,7 @@ groupBuyPages.post('/g/:shortCode', async (c) => {
         env: c.env,
         actor: c.var.actor,
         // The hidden per-render key makes a double tap or a resubmitted form join once.
-        idempotency: await idempotencyClaim(`group-buy-join:${group.id}`, form.idem || undefined, parsed.data),
+        idempotency: await claimIdempotency(`group-buy-join:${group.id}`, c.var.actor, form.idem || undefined, parsed.data),
       },
     );
     if (joined.payment?.checkoutUrl) return c.redirect(joined.payment.checkoutUrl, 303);

@@ -4,7 +4,7 @@ import { runBatch, type Statement } from '../db/batch';
 import { groupBuyParticipants, payments } from '../db/schema';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
-import { getStripe } from '../payments/stripe';
+import { getStripe } from '../payments';
 import type { Actor, Bindings } from '../env';
 import { expireCheckout } from './group-buys.checkout';
 import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';

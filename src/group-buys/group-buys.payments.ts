@@ -29,7 +29,7 @@ import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
 import { groupBuyParticipants, payments } from '../db/schema';
 import type { Bindings } from '../env';
-import { salesRollupStatements } from '../impact/rollup';
+import { salesRollupStatements } from '../impact';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { closeIfCapacityReached } from './group-buys.close';

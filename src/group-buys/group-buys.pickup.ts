@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
 import { groupBuyParticipantItems, groupBuyParticipants, payments } from '../db/schema';
 import type { Actor } from '../env';
-import { salesRollupStatements } from '../impact/rollup';
+import { salesRollupStatements } from '../impact';
 import { auditEntry } from '../lib/audit';
 import { AppError, type FieldError } from '../lib/errors';
 import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';

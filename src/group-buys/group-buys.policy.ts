@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { membershipOf, requireActor } from '../accounts/policy';
+import { membershipOf, requireActor } from '../accounts';
 import type { MemberRole } from '../db/schema';
 import type { Actor, AppEnv } from '../env';
 import { AppError } from '../lib/errors';

@@ -4,11 +4,10 @@ import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
 import { payments, refunds } from '../db/schema';
 import type { Actor, Bindings } from '../env';
-import { getStripe } from '../payments/stripe';
-import { applyStripeRefund, settleRefund as settleRefundRow } from '../payments/refunds';
+import { getStripe } from '../payments';
+import { applyStripeRefund, registeredSubject, settleRefund as settleRefundRow } from '../payments';
 import { newId } from '../lib/ids';
 import type { PaymentRow } from './group-buys.queries';
-import { participantPayments } from './group-buys.subject';
 
 /**
  * Refunds of group-buy participants, in two steps so a crash between them loses nothing:
@@ -88,13 +87,13 @@ export async function settleRefund(db: Db, env: Pick<Bindings, 'STRIPE_SECRET_KE
     if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripeCardError) {
       // Refused outright (e.g. past the wallet's refund window): nothing was refunded; an admin follows up.
       console.error(`refund ${refund.id}: Stripe refused it`, error);
-      return (await settleRefundRow(ctx, participantPayments, refund.id, 'failed', { lead: [] })).status;
+      return (await settleRefundRow(ctx, registeredSubject('participant'), refund.id, 'failed', { lead: [] })).status;
     }
     // Unknown outcome (network, outage): stays pending; the cron job retries with the same key.
     console.error(`refund ${refund.id}: Stripe was unreachable`, error);
     return refund.status;
   }
-  return (await applyStripeRefund(ctx, participantPayments, refund.id, stripeRefund, [])).status;
+  return (await applyStripeRefund(ctx, registeredSubject('participant'), refund.id, stripeRefund, [])).status;
 }
 
 /** The cron job's part: every pending participant refund, oldest first, bounded per run. */

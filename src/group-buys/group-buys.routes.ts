@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GROUP_BUY_STATUSES, PARTICIPANT_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, pageSchema } from '../lib/pagination';
-import { MAX_LINE_QUANTITY } from '../pricing/pricing';
+import { MAX_LINE_QUANTITY } from '../pricing';
 import { JOIN_PAYMENT_METHODS } from './group-buys.join';
 
 const tags = ['Group buys'];

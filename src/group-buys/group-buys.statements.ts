@@ -2,7 +2,7 @@ import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
-import { guardFailure } from '../orders/guards';
+import { guardFailure } from '../db/guards';
 import { groupBuyItems, groupBuyParticipants, groupBuys, payments, products } from '../db/schema';
 import type { GroupBuyRow, ParticipantLine, ParticipantRow } from './group-buys.queries';
 

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { runBatch, type Statement } from '../db/batch';
 import { payments } from '../db/schema';
-import { salesRollupStatements } from '../impact/rollup';
+import { salesRollupStatements } from '../impact';
 import { AppError } from '../lib/errors';
-import type { PaymentSubject } from '../payments/subjects';
+import type { PaymentSubject } from '../payments';
 import { applyParticipantPaymentEffect, participantPaymentFailedOrExpired, participantPaymentSucceeded } from './group-buys.payments';
 
 /**

@@ -2,17 +2,16 @@ import type { Child } from 'hono/jsx';
 import type { FieldError } from '../lib/errors';
 import { localized, type Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
+import { shanghaiDateTime } from '../lib/time';
 import { fill, type GbText } from './group-buys.i18n';
 import type { GroupBuyView } from './group-buys.service';
 
 /** Shared pieces of the group-buy pages. */
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** 'YYYY-MM-DD HH:mm' in Beijing time, the way a deadline is printed on a poster. */
 export function shanghaiTime(iso: string | number): string {
   const ms = typeof iso === 'number' ? iso : Date.parse(iso);
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+  return shanghaiDateTime(ms);
 }
 
 export function durationText(seconds: number, t: GbText): string {

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { accepts } from 'hono/accepts';
-import { requireAdmin } from '../accounts/policy';
+import { requireAdmin } from '../accounts';
 import type { AppEnv } from '../env';
 import type { getImpact, rebuildImpact } from './impact.routes';
 import { rebuildSalesDaily } from './rebuild';

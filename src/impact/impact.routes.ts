@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PRODUCT_CATEGORIES } from '../db/schema';
 import { calendarDaySchema } from '../lib/calendar-day';
-import { adminOnly } from '../admin/admin-access';
+import { adminOnly } from '../admin';
 import { errorResponses } from '../lib/errors';
 
 const day = (name: 'from' | 'to', description: string) =>

@@ -1,3 +1,4 @@
+import { toCsv } from '../lib/csv';
 import type { ImpactFigures, ImpactReport } from './report';
 
 /**
@@ -5,31 +6,24 @@ import type { ImpactFigures, ImpactReport } from './report';
  * `total` (one row), then `county`, `district`, `category` and `month` rows in the JSON's order.
  * `key` is the county, district or category id or the month ('YYYY-MM'; empty for the total and for
  * counties Shanghai supports city-wide). Money is in fen, like the JSON, so the numbers match exactly.
- * The file starts with a UTF-8 byte order mark so spreadsheet software shows the Chinese names.
+ * The file starts with a UTF-8 byte order mark so spreadsheet software shows the Chinese names; the
+ * shared writer defuses cells a spreadsheet would run as formulas (a name starting with `=`).
  */
 export const CSV_COLUMNS = ['dimension', 'key', 'nameZh', 'nameEn', 'salesFen', 'refundsFen', 'orders', 'households', 'cooperatives'] as const;
 
-function cell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function row(dimension: string, key: string | null, names: { nameZh: string; nameEn: string }, figures: ImpactFigures): string {
-  return [dimension, key ?? '', names.nameZh, names.nameEn, figures.salesFen, figures.refundsFen, figures.orders, figures.households, figures.cooperatives]
-    .map(cell)
-    .join(',');
+function row(dimension: string, key: string | null, names: { nameZh: string; nameEn: string }, figures: ImpactFigures): unknown[] {
+  return [dimension, key ?? '', names.nameZh, names.nameEn, figures.salesFen, figures.refundsFen, figures.orders, figures.households, figures.cooperatives];
 }
 
 export function impactCsv(report: ImpactReport): string {
-  const lines = [
-    CSV_COLUMNS.join(','),
+  return toCsv([
+    [...CSV_COLUMNS],
     row('total', null, { nameZh: '合计', nameEn: 'Total' }, report.totals),
     ...report.byCounty.map((r) => row('county', r.countyId, r, r)),
     ...report.byDistrict.map((r) => row('district', r.districtId, r, r)),
     ...report.byCategory.map((r) => row('category', r.category, r, r)),
     ...report.byMonth.map((r) => row('month', r.month, r, r)),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  ]);
 }
 
 /** A download name describing the slice, e.g. `shanhai-impact-2026-01-01_2026-06-30-county-huize.csv`. */

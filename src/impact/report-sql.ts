@@ -1,6 +1,19 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { recomputedSalesDailySql } from './recompute';
-import type { ImpactFilter, ReportSource } from './report';
+import type { ProductCategory } from '../db/schema';
+
+/** The slice of sales a report covers (shared by the SQL and the report built from it). */
+export type ImpactFilter = {
+  /** First Shanghai calendar day included, 'YYYY-MM-DD'. */
+  from?: string;
+  /** Last Shanghai calendar day included, 'YYYY-MM-DD'. */
+  to?: string;
+  district?: string;
+  county?: string;
+  category?: ProductCategory;
+};
+
+export type ReportSource = 'rollup' | 'recompute';
 
 /**
  * The impact report's one SQL statement. Its slice of the rollup takes whole months from

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { categories } from '../../seeds/data';
+import { categories } from '../lib/categories';
 import type { Db } from '../db/client';
 import type { ProductCategory } from '../db/schema';
 import { AppError } from '../lib/errors';
@@ -20,15 +20,8 @@ import { reportSql } from './report-sql';
  *   `households` the sum of their `householdsBenefited`.
  */
 
-export type ImpactFilter = {
-  /** First Shanghai calendar day included, 'YYYY-MM-DD'. */
-  from?: string;
-  /** Last Shanghai calendar day included, 'YYYY-MM-DD'. */
-  to?: string;
-  district?: string;
-  county?: string;
-  category?: ProductCategory;
-};
+export type { ImpactFilter, ReportSource } from './report-sql';
+import type { ImpactFilter, ReportSource } from './report-sql';
 
 export type ImpactFigures = {
   salesFen: number;
@@ -50,8 +43,6 @@ export type ImpactReport = {
 };
 
 /** Where the rows come from: the maintained rollup, or the from-scratch recomputation. */
-export type ReportSource = 'rollup' | 'recompute';
-
 export type Place = { kind: 'county' | 'district'; id: string; nameZh: string; nameEn: string; districtId: string | null };
 
 export const UNPAIRED_DISTRICT: Named = { nameZh: '上海市（全市统筹）', nameEn: 'Shanghai (city-wide)' };

@@ -36,11 +36,11 @@
  * src/admin/geography.service.ts).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { SHANGHAI_OFFSET_MS } from '../lib/time';
 
 /** Which events to produce: all of them (recomputation), or the ones one write makes happen. */
 export type EventScope = { kind: 'all' } | { kind: 'sale'; paymentId: string } | { kind: 'refund'; refundId: string };
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** 'YYYY-MM-DD' in Asia/Shanghai of an epoch-ms column, identical to lib/time shanghaiDay(). */
 export function shanghaiDaySql(column: SQL): SQL {

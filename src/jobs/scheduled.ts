@@ -1,16 +1,20 @@
+/** Part of the composition root: the scheduled jobs every domain offers, run by the worker's cron trigger. */
 import type { Bindings } from '../env';
-import { createDb, type Db } from '../db/client';
-import { assumeReceiptJob } from '../fulfilment/jobs';
-import { expireUnpaidOrders } from '../orders/expiry.job';
-import { groupBuyJobs } from '../group-buys/group-buys.jobs';
-import { markOverdueInvoices } from '../procurement/invoices.service';
+import { composeDomains } from '../compose';
+import { createDb } from '../db/client';
+import type { Job } from '../lib/jobs';
+import { assumeReceiptJob } from '../fulfilment';
+import { expireUnpaidOrders } from '../orders';
+import { groupBuyJobs } from '../group-buys';
+import { markOverdueInvoices } from '../procurement';
+import { placeStandingOrders } from '../procurement';
 
-/** A scheduled job: idempotent and safe to run twice or concurrently. Returns how many rows it changed. */
-export type Job = { name: string; run: (db: Db, env: Bindings, now: number) => Promise<number> };
+export type { Job };
 
-export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, ...groupBuyJobs];
+export const jobs: Job[] = [expireUnpaidOrders, assumeReceiptJob, markOverdueInvoices, placeStandingOrders, ...groupBuyJobs];
 
 export async function runScheduledJobs(env: Bindings, now = Date.now()): Promise<Record<string, number>> {
+  composeDomains();
   const db = createDb(env.DB);
   const results: Record<string, number> = {};
   for (const job of jobs) {

@@ -37,3 +37,8 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale {
   }
   return 'zh';
 }
+
+/** `{name}` placeholders filled in. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
+}

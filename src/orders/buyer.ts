@@ -3,8 +3,8 @@ import type { Db } from '../db/client';
 import { organization, type MemberRole, type OrganizationKind, type OrganizationStatus } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
-import { membershipOf } from '../accounts/policy';
-import { creditProblem } from '../procurement/credit';
+import { membershipOf } from '../accounts';
+import { creditProblem } from './credit';
 
 /**
  * The organisation an order is placed for, and what its terms allow. Only owners and purchasers of a

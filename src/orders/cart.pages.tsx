@@ -3,15 +3,15 @@ import type { AppEnv } from '../env';
 import { formatFen } from '../lib/money';
 import { localized, type Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
-import { membershipOf } from '../accounts/policy';
+import { membershipOf } from '../accounts';
 import { defaultOrderingOrganization } from './buyer';
 import { cartOwner, mergeCartOnSignIn, rememberGuestCart } from './cart.cookie';
 import { addToCart, cartCount, ensureCart, findCartId, quoteCart, removeFromCart, setCartQuantity } from './cart.service';
 import { cartCountFromCookie, rememberCartCount } from '../views/cart-count';
 import { refusalText } from './refusals';
 import { fill, t, type OrderStrings } from './orders.i18n';
-import type { Quote, QuoteGroup, QuoteLine } from './quote';
-import { currentPath, Money, Notice } from './views';
+import type { Quote, QuoteGroup, QuoteLine } from '../pricing';
+import { currentPath, Money, Notice } from '../views/kit';
 
 /**
  * The cart. Form contract for product pages: `POST /cart/items` with `productId` and `quantity`

@@ -3,8 +3,8 @@ import type { Db } from '../db/client';
 import { runBatch } from '../db/batch';
 import { cartItems, carts, products, type DeliveryMethod } from '../db/schema';
 import { newId } from '../lib/ids';
-import { MAX_LINE_QUANTITY } from '../pricing/pricing';
-import { quoteItems, type Quote } from './quote';
+import { MAX_LINE_QUANTITY } from '../pricing';
+import { quoteItems, type Quote } from '../pricing';
 
 /**
  * Carts: a signed-in buyer has one cart (carts.user_id is unique); a guest's cart is a row whose

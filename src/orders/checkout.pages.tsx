@@ -6,9 +6,8 @@ import { localized } from '../lib/i18n';
 import { Layout } from '../views/layout';
 import { Script } from '../views/assets';
 import { cartCountFromCookie } from '../views/cart-count';
-import { arrivalFromSession, SESSION_EXPAND } from '../payments/checkout';
-import { getStripe } from '../payments/stripe';
-import { subjectOf } from '../payments/subjects';
+import { arrivalFromSession, getStripe, SESSION_EXPAND, subjectOf } from '../payments';
+import { quoteItems, type Quote } from '../pricing';
 import { cartOwner, mergeCartOnSignIn } from './cart.cookie';
 import { findCartId, quoteCart } from './cart.service';
 import { blankForm, buyNowItem, checkoutOptions, readForm, toOrderRequest, type CheckoutForm } from './checkout.form';
@@ -19,8 +18,7 @@ import { fill, t } from './orders.i18n';
 import { createOrderSchema } from './orders.schemas';
 import { placeOrder } from './orders.service';
 import { orderAccess } from './policy';
-import { quoteItems, type Quote } from './quote';
-import { currentPath, MessagePage, Money, Notice } from './views';
+import { currentPath, MessagePage, Money, Notice } from '../views/kit';
 
 /**
  * Checkout: delivery to a Shanghai address or pickup at a verified showroom, contact, and the payment

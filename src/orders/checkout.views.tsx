@@ -4,9 +4,9 @@ import { localized, type Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
 import type { CheckoutForm, CheckoutOptions } from './checkout.form';
 import { fill, type OrderStrings } from './orders.i18n';
-import type { Quote } from './quote';
+import type { Quote } from '../pricing';
 import { refusalText } from './refusals';
-import { Money, Notice } from './views';
+import { Money, Notice } from '../views/kit';
 
 type Props = { form: CheckoutForm; options: CheckoutOptions; quote: Quote; errors: FieldError[]; locale: Locale; m: OrderStrings };
 

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { orders } from '../db/schema';
-import type { Job } from '../jobs/scheduled';
-import { arrivalFromSession, closeCheckoutSession } from '../payments/checkout';
-import { getStripe } from '../payments/stripe';
-import { subjectOf } from '../payments/subjects';
+import type { Job } from '../lib/jobs';
+import { arrivalFromSession, closeCheckoutSession } from '../payments';
+import { getStripe } from '../payments';
+import { subjectOf } from '../payments';
 import { overdueStripeOrders } from './lifecycle';
 import { loadOrder } from './order-read';
 

@@ -2,10 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Statement } from '../db/batch';
 import { notifications, orders, payments, products, shipments, type OrderStatus, type PaymentStatus } from '../db/schema';
-import { fulfilOrderStatement } from '../fulfilment/shipments.service';
-import { salesRollupStatements } from '../impact/rollup';
+import { fulfilOrderStatement } from '../fulfilment';
+import { salesRollupStatements } from '../impact';
 import { newId } from '../lib/ids';
-import { transition, transitionOrKeep } from './guards';
+import { transition, transitionOrKeep } from '../db/guards';
 import type { OrderBundle } from './order-read';
 
 /**

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env';
 import { buyerOrganization } from './buyer';
 import type * as routes from './orders.routes';
 import { cancelOrder, getOrder, listOrders, placeOrder, type OrderContext } from './orders.service';
-import { quoteItems } from './quote';
+import { quoteItems } from '../pricing';
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 

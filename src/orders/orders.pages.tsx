@@ -8,7 +8,7 @@ import { Layout } from '../views/layout';
 import { fill, label, shanghaiDateTime, t, type OrderStrings } from './orders.i18n';
 import type { OrderView } from './orders.schemas';
 import { cancelOrder, checkoutUrlFor, getOrder, listOrders, type OrderContext } from './orders.service';
-import { currentPath, MessagePage, Money, Notice, StatusBadge } from './views';
+import { currentPath, MessagePage, Money, Notice, StatusBadge } from '../views/kit';
 import { NextPage } from '../views/next-page';
 
 /** The order status page (guests reach it through their unguessable link) and "my orders". */

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, problemSchema } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
-import { approvalSchema } from '../procurement/procurement.schemas';
-import { idempotencyKeySchema } from './idempotency';
+import { approvalSchema } from './approvals.schemas';
+import { idempotencyKeySchema } from '../lib/idempotency';
 import { createOrderSchema, orderSchema, orderSummarySchema, quoteRequestSchema, quoteResponseSchema } from './orders.schemas';
 
 const tags = ['Orders'];

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DELIVERY_METHODS, INVOICE_STATUSES, ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SHIPMENT_STATUSES } from '../db/schema';
-import { MAX_LINE_QUANTITY } from '../pricing/pricing';
+import { MAX_LINE_QUANTITY } from '../pricing';
 
 /** Request and response shapes of the orders API (the OpenAPI document is generated from these). */
 

@@ -8,32 +8,33 @@ import { AppError, type FieldError } from '../lib/errors';
 import { DAY_MS } from '../lib/time';
 import { newId, randomToken } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { membershipOf } from '../accounts/policy';
-import { getStripe } from '../payments/stripe';
-import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession, ensureCheckoutSession } from '../payments/checkout';
-import { subjectOf } from '../payments/subjects';
-import { exceedsPurchaserLimit } from '../accounts/policy';
-import { approvalRequestStatements, findApproval } from '../procurement/approvals.store';
-import { CREDIT_GUARD, creditGuardStatement, creditProblem } from '../procurement/credit';
-import type { ApprovalView } from '../procurement/procurement.schemas';
+import {
+  claimIdempotency,
+  findIdempotencyRecord,
+  idempotent,
+  isIdempotencyConflict,
+  updateIdempotencyResponse,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type IdempotentResult,
+} from '../lib/idempotency';
+import { membershipOf } from '../accounts';
+import { getStripe } from '../payments';
+import { arrivalFromSession, CHECKOUT_WINDOW_MS, closeCheckoutSession } from '../payments';
+import { ensureCheckoutSession } from './order-checkout';
+import { subjectOf } from '../payments';
+import { exceedsPurchaserLimit } from '../accounts';
+import { approvalRequestStatements, findApproval } from './approvals.store';
+import { CREDIT_GUARD, creditGuardStatement, creditProblem } from './credit';
+import type { ApprovalView } from './approvals.schemas';
 import { buyerOrganization, invoiceTermsProblem, type BuyerOrganization, type InvoiceTermsProblem } from './buyer';
 import { resolveDelivery, validateContact, type ResolvedDelivery } from './delivery';
-import { guardFailure } from './guards';
-import {
-  assertSameRequest,
-  findIdempotencyRecord,
-  idempotencyScope,
-  isIdempotencyConflict,
-  recordIdempotencyStatement,
-  requestFingerprint,
-  updateIdempotencyResponse,
-  type IdempotencyRecord,
-} from './idempotency';
+import { guardFailure } from '../db/guards';
 import { orderCancelledStatements, reserveStockStatements, shipmentNotice } from './lifecycle';
 import { loadOrder, orderPageUrl, toOrderView, type OrderBundle } from './order-read';
 import type { CreateOrderInput, OrderSummary, OrderView } from './orders.schemas';
 import { requireOrderAccess, requireOrderActor } from './policy';
-import { quoteItems, type PriceOverrideLookup, type Quote } from './quote';
+import { quoteItems, type PriceOverrideLookup, type Quote } from '../pricing';
 
 /** Placing, reading, listing and cancelling orders. API handlers and pages both call these. */
 
@@ -55,6 +56,11 @@ export type PlaceOrderOptions = {
    * approval's own guarded transition goes in the order's batch (a second approval fails it).
    */
   approved?: { statements: (orderId: string) => Statement[] };
+  /**
+   * Statements of the caller's own that must stand or fall with what this call writes — the order, or
+   * the approval request — e.g. a standing order's occurrence row (its guard refuses a skipped day).
+   */
+  alongside?: (written: { orderId: string; approvalId?: undefined } | { approvalId: string; orderId?: undefined }) => Statement[];
 };
 
 /** The order placed — or, for a purchaser above their per-order limit, the approval it waits for (202). */
@@ -65,7 +71,7 @@ function unprocessable(detail: string, errors: FieldError[], extensions?: Record
 }
 
 /** Which payment methods this order may use, as a problem naming `paymentMethod`, or null. */
-async function paymentMethodProblem(
+export async function paymentMethodProblem(
   db: Db,
   env: Bindings,
   method: PaymentMethod,
@@ -240,14 +246,19 @@ function buildOrder(
  * and the idempotency record in ONE batch. For Stripe it then opens the Checkout Session.
  */
 export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, options: PlaceOrderOptions = {}): Promise<PlacedOrder> {
+  const idempotency = options.idempotency ?? { operation: 'orders.create', request: input };
+  const claim = await claimIdempotency(idempotency.operation, ctx.actor, options.idempotencyKey, idempotency.request);
+  return idempotent(ctx.db, claim, {
+    replay: (record) => replayPlacedOrder(ctx, claim!, record),
+    run: (record) => placeNewOrder(ctx, input, options, { claim, record }),
+  });
+}
+
+type IdempotencyWriter = { claim: IdempotencyClaim | undefined; record: (result: IdempotentResult) => Statement[] };
+
+async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options: PlaceOrderOptions, idempotency: IdempotencyWriter): Promise<PlacedOrder> {
   const { db, env, actor } = ctx;
   const now = ctx.now ?? Date.now();
-  const key = options.idempotencyKey;
-  const scope = idempotencyScope(options.idempotency?.operation ?? 'orders.create', actor);
-  const requestHash = key ? await requestFingerprint(options.idempotency ? options.idempotency.request : input) : '';
-  const earlier = await replayIfPlaced(ctx, key, options.idempotency ?? { operation: 'orders.create', request: input });
-  if (earlier) return earlier;
-
   const buyer = input.organizationId ? await buyerOrganization(db, actor, input.organizationId) : null;
   const delivery = await resolveDelivery(db, input.delivery, { organizationId: buyer?.id ?? null });
   const contact = validateContact(input.contact);
@@ -264,24 +275,10 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
   const short = quote.shortages[0];
   if (short) throw insufficientStock(short.productId, short.available, short.requested);
 
-  const replayAfterConflict = async (error: unknown) => {
-    const record = key && isIdempotencyConflict(error) ? await findIdempotencyRecord(db, scope, key) : undefined;
-    return record ? replayPlacedOrder(ctx, scope, assertSameRequest(record, requestHash)) : null;
-  };
-
   // Spending control: a purchaser's order above their per-order limit waits for an owner instead.
   if (buyer && !options.approved && exceedsPurchaserLimit(membershipOf(actor, buyer.id) ?? null, quote.totalFen)) {
     const pending = approvalRequestStatements(db, { actor: actor!, organizationId: buyer.id, request: input, totalFen: quote.totalFen, now });
-    try {
-      await runBatch(db, [
-        ...(key ? [recordIdempotencyStatement(db, { scope, key, requestHash, resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now })] : []),
-        ...pending.statements,
-      ]);
-    } catch (error) {
-      const replay = await replayAfterConflict(error);
-      if (replay) return replay;
-      throw error;
-    }
+    await runBatch(db, [...idempotency.record({ resourceId: pending.view.id, status: 202, body: { approvalId: pending.view.id }, at: now }), ...pending.statements, ...(options.alongside?.({ approvalId: pending.view.id }) ?? [])]);
     return { approval: pending.view, replayed: false };
   }
 
@@ -290,19 +287,20 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
   const orderedProducts = quote.lines.map((l) => l.productId);
   try {
     await runBatch(db, [
-      ...(key ? [recordIdempotencyStatement(db, { scope, key, requestHash, resourceId: built.bundle.order.id, status: 201, body: view, at: now })] : []),
+      ...idempotency.record({ resourceId: built.bundle.order.id, status: 201, body: view, at: now }),
       ...reserveStockStatements(db, quote.lines),
       ...built.statements,
       // After the order row: the database refuses the batch when open invoices pass the credit limit.
       ...(input.paymentMethod === 'invoice' && buyer ? [creditGuardStatement(db, buyer.id)] : []),
       ...(options.approved?.statements(built.bundle.order.id) ?? []),
+      ...(options.alongside?.({ orderId: built.bundle.order.id }) ?? []),
       ...(options.cartId
         ? chunked(orderedProducts, 90).map((ids) => db.delete(cartItems).where(and(eq(cartItems.cartId, options.cartId!), inArray(cartItems.productId, ids))))
         : []),
     ]);
   } catch (error) {
-    const replay = await replayAfterConflict(error);
-    if (replay) return replay;
+    // A twin request with the same key won: `idempotent` replays it.
+    if (isIdempotencyConflict(error)) throw error;
     if (isConstraintError(error, 'products_stock_non_negative')) throw await shortageAfterRace(db, quote);
     if (guardFailure(error) === 'products.stock') {
       throw unprocessable('A product was taken off sale while you ordered', [{ path: 'body.items', message: 'A product is no longer for sale' }]);
@@ -317,7 +315,7 @@ export async function placeOrder(ctx: OrderContext, input: CreateOrderInput, opt
 
   if (input.paymentMethod === 'stripe') {
     view.payment!.checkoutUrl = await openCheckout(ctx, built.bundle);
-    if (key) await updateIdempotencyResponse(db, scope, key, view);
+    if (idempotency.claim) await updateIdempotencyResponse(db, idempotency.claim, view);
   }
   return { view, replayed: false };
 }
@@ -342,14 +340,13 @@ async function openCheckout(ctx: OrderContext, bundle: OrderBundle): Promise<str
  * before deriving anything from the stock the first attempt changed.
  */
 export async function replayIfPlaced(ctx: OrderContext, key: string | undefined, idempotency: { operation: string; request: unknown }): Promise<PlacedOrder | null> {
-  if (!key) return null;
-  const scope = idempotencyScope(idempotency.operation, ctx.actor);
-  const record = await findIdempotencyRecord(ctx.db, scope, key);
-  return record ? replayPlacedOrder(ctx, scope, assertSameRequest(record, await requestFingerprint(idempotency.request))) : null;
+  const claim = await claimIdempotency(idempotency.operation, ctx.actor, key, idempotency.request);
+  const record = claim ? await findIdempotencyRecord(ctx.db, claim) : undefined;
+  return record ? replayPlacedOrder(ctx, claim!, record) : null;
 }
 
 /** The same key and body again: the order created the first time (opening its Checkout if that had failed). */
-async function replayPlacedOrder(ctx: OrderContext, scope: string, record: IdempotencyRecord): Promise<PlacedOrder> {
+async function replayPlacedOrder(ctx: OrderContext, claim: IdempotencyClaim, record: IdempotencyRecord): Promise<PlacedOrder> {
   if (record.responseStatus === 202) {
     const approval = await findApproval(ctx.db, record.resourceId);
     if (!approval) throw new AppError('not_found', 'The approval this key created no longer exists');
@@ -360,7 +357,7 @@ async function replayPlacedOrder(ctx: OrderContext, scope: string, record: Idemp
     const bundle = await loadOrder(ctx.db, record.resourceId);
     if (bundle?.order.status === 'pending_payment' && bundle.payment?.status === 'pending') {
       view.payment.checkoutUrl = await openCheckout(ctx, bundle);
-      await updateIdempotencyResponse(ctx.db, scope, record.key, view);
+      await updateIdempotencyResponse(ctx.db, claim, view);
     }
   }
   return { view, replayed: true };

@@ -1,4 +1,4 @@
-import { cooperativeMemberships, membershipOf } from '../accounts/policy';
+import { cooperativeMemberships, membershipOf } from '../accounts';
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
 import type { OrderBundle } from './order-read';

@@ -1,6 +1,6 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireAdmin } from '../accounts/policy';
+import { requireAdmin } from '../accounts';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { confirmOfflinePayment, listPayments as listPaymentsService, refundOrder as refundOrderService } from './payments.service';

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, REFUND_STATUSES } from '../db/schema';
 import { errorResponses, problemSchema } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
-import { idempotencyKeySchema } from '../orders/idempotency';
+import { idempotencyKeySchema } from '../lib/idempotency';
 import { adminPaymentSchema } from './payments.service';
 
 const problem = { 'application/problem+json': { schema: problemSchema } };

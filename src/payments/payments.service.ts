@@ -7,15 +7,7 @@ import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { loadOrder } from '../orders/order-read';
-import {
-  assertSameRequest,
-  findIdempotencyRecord,
-  idempotencyScope,
-  isIdempotencyConflict,
-  recordIdempotencyStatement,
-  requestFingerprint,
-} from '../orders/idempotency';
+import { claimIdempotency, idempotent } from '../lib/idempotency';
 import { refundPayment } from './refunds';
 import { subjectOf, type PaymentContext, type PaymentRow, type RefundRow } from './subjects';
 
@@ -57,33 +49,21 @@ export async function refundOrder(
   input: RefundOrderInput,
   idempotencyKey?: string,
 ): Promise<{ refund: RefundRow; replayed: boolean }> {
-  const scope = idempotencyScope('orders.refund', actor);
-  const requestHash = idempotencyKey ? await requestFingerprint({ orderId, ...input }) : null;
-  const replay = async () => {
-    const record = assertSameRequest((await findIdempotencyRecord(ctx.db, scope, idempotencyKey!))!, requestHash!);
-    return { refund: (await ctx.db.select().from(refunds).where(eq(refunds.id, record.resourceId)).get())!, replayed: true };
-  };
-  if (idempotencyKey && (await findIdempotencyRecord(ctx.db, scope, idempotencyKey))) return replay();
-
-  const bundle = await loadOrder(ctx.db, orderId);
-  if (!bundle) throw new AppError('not_found', 'Order not found');
-  const payment = bundle.payment;
-  if (!payment || payment.status !== 'succeeded') throw new AppError('invalid_state', 'Nothing has been paid for this order, so there is nothing to refund');
-  const refundId = newId('rfd');
-  try {
-    const refund = await refundPayment(ctx, subjectOf(payment), payment, {
-      ...input,
-      actor,
-      refundId,
-      alongside: idempotencyKey
-        ? [recordIdempotencyStatement(ctx.db, { scope, key: idempotencyKey, requestHash: requestHash!, resourceId: refundId, status: 201, body: { refundId }, at: ctx.now })]
-        : [],
-    });
-    return { refund, replayed: false };
-  } catch (error) {
-    if (idempotencyKey && isIdempotencyConflict(error)) return replay();
-    throw error;
-  }
+  const claim = await claimIdempotency('orders.refund', actor, idempotencyKey, { orderId, ...input });
+  return idempotent<{ refund: RefundRow; replayed: boolean }>(ctx.db, claim, {
+    replay: async (record) => ({ refund: (await ctx.db.select().from(refunds).where(eq(refunds.id, record.resourceId)).get())!, replayed: true }),
+    run: async (record) => {
+      const order = await ctx.db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+      if (!order) throw new AppError('not_found', 'Order not found');
+      // The order's latest payment, as the order page shows it.
+      const payment = await ctx.db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt)).get();
+      if (!payment || payment.status !== 'succeeded') throw new AppError('invalid_state', 'Nothing has been paid for this order, so there is nothing to refund');
+      const refundId = newId('rfd');
+      const alongside = record({ resourceId: refundId, status: 201, body: { refundId }, at: ctx.now });
+      const refund = await refundPayment(ctx, subjectOf(payment), payment, { ...input, actor, refundId, alongside });
+      return { refund, replayed: false };
+    },
+  });
 }
 
 export const adminPaymentSchema = z

@@ -6,7 +6,7 @@ import type { Actor } from '../env';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { retryOnGuardFailure, transition } from '../orders/guards';
+import { retryOnGuardFailure, transition } from '../db/guards';
 import type { PaymentContext, PaymentRow, PaymentSubject, RefundRow } from './subjects';
 
 /**
@@ -57,6 +57,8 @@ export async function refundPayment(ctx: PaymentContext, subject: PaymentSubject
     updatedAt: ctx.now,
   };
   const reserve: Statement[] = [
+    // First, so a concurrent twin with the same Idempotency-Key fails on its key and replays the winner.
+    ...(request.alongside ?? []),
     ctx.db.insert(refunds).values(refund),
     ctx.db
       .update(payments)
@@ -71,7 +73,6 @@ export async function refundPayment(ctx: PaymentContext, subject: PaymentSubject
       after: { refundId, amountFen, reason: request.reason, via: tookByStripe(payment) ? 'stripe' : payment.method },
       at: ctx.now,
     }),
-    ...(request.alongside ?? []),
   ];
 
   try {

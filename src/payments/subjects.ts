@@ -4,14 +4,13 @@ import type { Statement } from '../db/batch';
 import type { payments, PaymentStatus, refunds } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { AppError } from '../lib/errors';
-import { orderPayments } from './order-payments';
-import { participantPayments } from '../group-buys/group-buys.subject';
 
 /**
  * A payment row pays for a *subject*: an order, or a group-buy participant. Webhooks, admin
  * confirmation, the expiry job and refunds find the payment, then hand the subject-specific effects
- * (order paid, stock, shipments, roll-up) to its subject. Group buys plug their participant handler
- * into `paymentSubjects` below; nothing else in payments needs to change.
+ * (order paid, stock, shipments, roll-up) to its subject. The subjects live in their domains
+ * (orders/order-payments.ts, group-buys/group-buys.subject.ts); the composition root registers them,
+ * so payments imports neither.
  */
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -52,14 +51,22 @@ export interface PaymentSubject {
   refundSucceededStatements(ctx: PaymentContext, payment: PaymentRow, refund: RefundRow): Promise<Statement[]>;
 }
 
-/** Orders, and group-buy participants (src/group-buys/group-buys.subject.ts). */
-export const paymentSubjects: { order: PaymentSubject; participant?: PaymentSubject } = {
-  order: orderPayments,
-  participant: participantPayments,
-};
+const paymentSubjects: { order?: PaymentSubject; participant?: PaymentSubject } = {};
+
+/** Called by the composition root (src/compose.ts) before any request or job runs. */
+export function registerPaymentSubjects(subjects: { order: PaymentSubject; participant: PaymentSubject }) {
+  Object.assign(paymentSubjects, subjects);
+}
+
+/** The registered subject of one kind, for a domain that settles its own refunds through payments. */
+export function registeredSubject(kind: 'order' | 'participant'): PaymentSubject {
+  const subject = paymentSubjects[kind];
+  if (!subject) throw new AppError('internal', `No payment subject registered for ${kind}`);
+  return subject;
+}
 
 export function subjectOf(payment: PaymentRow): PaymentSubject {
-  if (payment.orderId) return paymentSubjects.order;
+  if (payment.orderId && paymentSubjects.order) return paymentSubjects.order;
   if (payment.participantId && paymentSubjects.participant) return paymentSubjects.participant;
   // Surfaces as a 500 so Stripe keeps retrying the event until a handler exists for it.
   throw new AppError('internal', `No payment handler for payment ${payment.id}`);

@@ -1,13 +1,15 @@
 import { inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { parseWith, renderPage } from '../accounts/pages.support';
+import { parseWith, renderPage } from '../accounts';
 import type { Db } from '../db/client';
 import { chunked } from '../db/batch';
 import { products } from '../db/schema';
 import type { AppEnv, Membership } from '../env';
 import { AppError } from '../lib/errors';
 import { localized } from '../lib/i18n';
-import { fill, label, shanghaiDateTime } from '../orders/orders.i18n';
+import { fill } from '../lib/i18n';
+import { label } from '../views/status-labels';
+import { shanghaiDateTime } from '../lib/time';
 import { approvePurchase, listApprovals, rejectPurchase } from './approvals.service';
 import { Money, OrgPage, orgPage, stringFields } from './pages.support';
 import { t } from './procurement.i18n';

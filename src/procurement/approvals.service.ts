@@ -4,16 +4,17 @@ import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
 import { notifications, purchaseApprovals, user, type ApprovalStatus } from '../db/schema';
 import type { Actor, Bindings, Membership } from '../env';
-import { loadMemberships } from '../accounts/actor';
+import { loadMemberships } from '../accounts';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { orderingMemberships } from '../orders/buyer';
-import { guardFailure, transition } from '../orders/guards';
-import { placeOrder } from '../orders/orders.service';
-import type { OrderView } from '../orders/orders.schemas';
-import { approvalsQuery, findApproval, toApprovalView } from './approvals.store';
+import { orderingMemberships } from '../orders';
+import { guardFailure, transition } from '../db/guards';
+import { placeOrder } from '../orders';
+import type { OrderView } from '../orders';
+import { approvalsQuery, findApproval, toApprovalView } from '../orders';
+import { occurrenceDecidedStatement } from './standing-occurrences.store';
 import type { ApprovalView } from './procurement.schemas';
 
 /**
@@ -66,14 +67,18 @@ function alreadyDecided(error: unknown): boolean {
   return guardFailure(error) === 'purchase_approvals.status';
 }
 
+/** A person as an actor, while they still buy (owner or purchaser) for the organisation; null when they no longer do. */
+export async function buyingActor(db: Db, userId: string, organizationId: string): Promise<Actor | null> {
+  const person = await db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(eq(user.id, userId)).get();
+  if (!person) return null;
+  const actor: Actor = { userId, email: person.email, name: person.name, isAdmin: false, sessionId: '', memberships: await loadMemberships(db, person.id) };
+  return orderingMemberships(actor).some((m) => m.organizationId === organizationId) ? actor : null;
+}
+
 /** The purchaser who asked, as an actor, while they still buy for the organisation. */
 async function requesterActor(db: Db, approval: ApprovalView): Promise<Actor> {
-  const person = await db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(eq(user.id, approval.requestedBy.userId)).get();
-  const memberships = person ? await loadMemberships(db, person.id) : [];
-  const actor: Actor = { userId: approval.requestedBy.userId, email: person?.email ?? '', name: person?.name ?? '', isAdmin: false, sessionId: '', memberships };
-  if (!person || !orderingMemberships(actor).some((m) => m.organizationId === approval.organizationId)) {
-    throw new AppError('invalid_state', 'The person who asked no longer buys for this organisation; reject the request instead');
-  }
+  const actor = await buyingActor(db, approval.requestedBy.userId, approval.organizationId);
+  if (!actor) throw new AppError('invalid_state', 'The person who asked no longer buys for this organisation; reject the request instead');
   return actor;
 }
 
@@ -115,6 +120,7 @@ export async function approvePurchase(ctx: ApprovalContext, owner: Actor, organi
             at: now,
           }),
           decisionNotice(ctx.db, approval, 'approved', now),
+          occurrenceDecidedStatement(ctx.db, approval.id, { orderId }, now),
         ],
       },
     });
@@ -147,6 +153,7 @@ export async function rejectPurchase(ctx: ApprovalContext, owner: Actor, organiz
         at: now,
       }),
       decisionNotice(ctx.db, approval, 'rejected', now),
+      occurrenceDecidedStatement(ctx.db, approval.id, 'rejected', now),
     ]);
   } catch (error) {
     if (alreadyDecided(error)) throw new AppError('invalid_state', 'This request was decided meanwhile');

@@ -4,10 +4,10 @@ import { chunked } from '../db/batch';
 import { products, type DeliveryMethod, type PaymentMethod } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
-import type { DeliveryInput } from '../orders/delivery';
-import type { CreateOrderInput, OrderView } from '../orders/orders.schemas';
-import { placeOrder, replayIfPlaced, type OrderContext } from '../orders/orders.service';
-import { quoteItems, shippingFor, type QuoteLine, type QuoteProblem } from '../orders/quote';
+import type { DeliveryInput } from '../orders';
+import type { CreateOrderInput, OrderView } from '../orders';
+import { placeOrder, replayIfPlaced, type OrderContext } from '../orders';
+import { quoteItems, shippingFor, type QuoteLine, type QuoteProblem } from '../pricing';
 import { normalizeSku, parseQuantityCell, type BulkCsvLine } from './bulk-csv';
 import type { ApprovalView, BulkLine, BulkLineStatus, BulkReport } from './procurement.schemas';
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { organization } from '../db/schema';
 import { toCsv } from '../lib/csv';
-import { shanghaiDay, startOfShanghaiDay } from '../lib/time';
+import { SHANGHAI_OFFSET_MS, shanghaiDay, startOfShanghaiDay } from '../lib/time';
 import type { ConsumptionView } from './procurement.schemas';
 
 /**
@@ -22,7 +22,6 @@ import type { ConsumptionView } from './procurement.schemas';
  * group_buys_organizer_idx and the participant indexes.
  */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
 export const currentShanghaiYear = (now = Date.now()) => Number(shanghaiDay(now).slice(0, 4));
 

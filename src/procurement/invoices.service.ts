@@ -4,13 +4,13 @@ import type { Db } from '../db/client';
 import { runBatch } from '../db/batch';
 import { auditLog, notifications, organization, orders, type InvoiceStatus } from '../db/schema';
 import type { Actor } from '../env';
-import { membershipOf } from '../accounts/policy';
-import type { Job } from '../jobs/scheduled';
+import { membershipOf } from '../accounts';
+import type { Job } from '../lib/jobs';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { guardFailure } from '../orders/guards';
+import { guardFailure } from '../db/guards';
 import type { InvoiceView } from './procurement.schemas';
 
 /**

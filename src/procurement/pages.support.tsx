@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { isBuyerKind } from '../accounts/policy';
-import { renderPage } from '../accounts/pages.support';
+import { isBuyerKind } from '../accounts';
+import { renderPage } from '../accounts';
 import type { AppEnv, Membership } from '../env';
 import { AppError } from '../lib/errors';
 import { formatFen } from '../lib/money';
+import { shanghaiDay } from '../lib/time';
 import { t, type ProcurementStrings } from './procurement.i18n';
 
 /** Helpers shared by the procurement pages: which organisation a page is about, the section links, money. */
@@ -67,6 +68,7 @@ const SECTIONS = [
   ['/procurement', 'dashboard'],
   ['/procurement/bulk', 'bulk'],
   ['/procurement/quick', 'quick'],
+  ['/procurement/standing-orders', 'standingOrders'],
   ['/procurement/approvals', 'approvals'],
   ['/procurement/invoices', 'invoices'],
 ] as const;
@@ -106,7 +108,7 @@ export function OrgPage({ m, org, current, title, children }: { m: ProcurementSt
 
 /** A Shanghai calendar date (YYYY-MM-DD) of an instant. */
 export function shanghaiDate(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+  return shanghaiDay(ms);
 }
 
 /** Form fields of a parsed body as trimmed strings. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { BUYER_KINDS, requireActor, requireBuyerPurchaser, requireOrgRole } from '../accounts/policy';
+import { BUYER_KINDS, requireActor, requireBuyerPurchaser, requireOrgRole } from '../accounts';
 import { MEMBER_ROLES } from '../db/schema';
 import type { AppEnv, Membership } from '../env';
 import { AppError } from '../lib/errors';

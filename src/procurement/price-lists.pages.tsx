@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { parseWith, renderPage } from '../accounts/pages.support';
-import { requireAdmin } from '../accounts/policy';
+import { parseWith, renderPage } from '../accounts';
+import { requireAdmin } from '../accounts';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { localized } from '../lib/i18n';

@@ -4,14 +4,13 @@ import type { Db } from '../db/client';
 import { runBatch } from '../db/batch';
 import { organization, priceListEntries, products } from '../db/schema';
 import type { Actor } from '../env';
-import { isBuyerKind } from '../accounts/policy';
+import { isBuyerKind } from '../accounts';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { guardFailure } from '../orders/guards';
-import type { PriceOverride, PriceOverrideLookup } from '../orders/quote';
-import { applicableNegotiatedPrice } from '../pricing/pricing';
+import { guardFailure } from '../db/guards';
+import { applicableNegotiatedPrice } from '../pricing';
 import type { CreatePriceListEntryInput, PriceListEntryView, UpdatePriceListEntryInput } from './procurement.schemas';
 
 /**
@@ -20,47 +19,6 @@ import type { CreatePriceListEntryInput, PriceListEntryView, UpdatePriceListEntr
  * for every buyer organisation, so the cart, checkout, `POST /orders`, quotes and bulk orders all
  * price the same way; the admin manages the entries here (every change audited).
  */
-
-/** D1 binds at most 100 parameters per statement: the organisation, the instant and this many ids. */
-const IDS_PER_QUERY = 90;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-export const negotiatedPrices: PriceOverrideLookup = async (db, { organizationId, productIds, at }) => {
-  const found = new Map<string, PriceOverride>();
-  if (!organizationId || productIds.length === 0) return found;
-  const queries = chunks([...new Set(productIds)], IDS_PER_QUERY).map((ids) =>
-    db
-      .select({
-        productId: priceListEntries.productId,
-        unitPriceFen: priceListEntries.unitPriceFen,
-        validFrom: priceListEntries.validFrom,
-        validTo: priceListEntries.validTo,
-        createdAt: priceListEntries.createdAt,
-      })
-      .from(priceListEntries)
-      .where(
-        and(
-          eq(priceListEntries.organizationId, organizationId),
-          inArray(priceListEntries.productId, ids),
-          lte(priceListEntries.validFrom, at),
-          or(isNull(priceListEntries.validTo), gt(priceListEntries.validTo, at)),
-        ),
-      ),
-  );
-  const results = await db.batch(queries as [(typeof queries)[number], ...(typeof queries)[number][]]);
-  const byProduct = new Map<string, (typeof results)[number]>();
-  for (const row of results.flat()) byProduct.set(row.productId, [...(byProduct.get(row.productId) ?? []), row]);
-  for (const [productId, entries] of byProduct) {
-    const chosen = applicableNegotiatedPrice(entries, at);
-    if (chosen) found.set(productId, { unitPriceFen: chosen.unitPriceFen, source: 'negotiated' });
-  }
-  return found;
-};
 
 // ---------------------------------------------------------------------------------------------------
 // Admin management

@@ -1,7 +1,7 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { isBuyerKind, requireActor, requireAdmin, requireBuyerPurchaser } from '../accounts/policy';
+import { isBuyerKind, requireActor, requireAdmin, requireBuyerPurchaser } from '../accounts';
 import type { Db } from '../db/client';
 import { organization } from '../db/schema';
 import type { AppEnv } from '../env';
@@ -12,12 +12,13 @@ import { approvePurchase, getApproval, listApprovals, rejectPurchase } from './a
 import { parseBulkCsv } from './bulk-csv';
 import { placeBulk, previewBulk } from './bulk.service';
 import { consumption, consumptionCsv, currentShanghaiYear } from './consumption';
-import { creditPosition } from './credit';
+import { creditPosition } from '../orders';
 import { listInvoices, requestFapiao } from './invoices.service';
 import { requireApprovalDecider, requireApprovalReader, requireBuyerMember } from './policy';
 import * as priceLists from './price-lists.service';
 import type { BulkRequest } from './procurement.schemas';
 import * as routes from './procurement.routes';
+import { standingOrdersApi } from './standing-orders.api';
 
 /** `/api/v1` procurement: price lists (admin), bulk orders, approvals, invoices and fapiao, consumption. */
 
@@ -178,4 +179,5 @@ export const procurementApi = createRouter()
   .openapi(routes.listInvoices, listInvoicesHandler)
   .openapi(routes.credit, credit)
   .openapi(routes.requestFapiao, fapiao)
-  .openapi(routes.consumption, consumptionHandler);
+  .openapi(routes.consumption, consumptionHandler)
+  .route('/', standingOrdersApi);

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { adminOnly, signedIn } from '../accounts/policy';
+import { adminOnly, signedIn } from '../accounts';
 import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
-import { idempotencyKeySchema } from '../orders/idempotency';
+import { idempotencyKeySchema } from '../lib/idempotency';
 import {
   approvalParams,
   approvalSchema,

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES, ORDER_STATUSES, PAYMENT_METHODS } from '../db/schema';
-import { contactSchema, createOrderSchema, deliverySchema, orderSchema } from '../orders/orders.schemas';
+import { approvalSchema, contactSchema, createOrderSchema, deliverySchema, orderSchema, type ApprovalView } from '../orders';
+
+export { approvalSchema, type ApprovalView };
 
 /** Request and response shapes of the procurement API (the OpenAPI document is generated from these). */
 
@@ -59,25 +61,6 @@ export const updatePriceListEntrySchema = z
 export type UpdatePriceListEntryInput = z.infer<typeof updatePriceListEntrySchema>;
 
 // ----- approvals -------------------------------------------------------------------------------------
-
-const person = z.object({ userId: z.string(), name: z.string() });
-
-export const approvalSchema = z
-  .object({
-    id: z.string(),
-    organizationId: z.string(),
-    status: z.enum(APPROVAL_STATUSES),
-    requestedBy: person,
-    totalFen: z.number().int().openapi({ description: 'Total when requested; prices are recomputed on approval' }),
-    request: createOrderSchema.openapi({ description: 'The order request, placed as it is on approval' }),
-    decidedBy: person.nullable(),
-    decisionReason: z.string().nullable(),
-    orderId: z.string().nullable(),
-    createdAt: z.number().int(),
-    decidedAt: z.number().int().nullable(),
-  })
-  .openapi('PurchaseApproval');
-export type ApprovalView = z.infer<typeof approvalSchema>;
 
 export const rejectApprovalSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict().openapi('RejectApproval');
 

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireActor, requireAdmin, requireCooperativeStaff } from '../accounts/policy';
+import { requireActor, requireAdmin, requireCooperativeStaff } from '../accounts';
 import { csvResponse, toCsv } from '../lib/csv';
 import type { AppEnv } from '../env';
 import { createRouter } from '../lib/router';

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { requireAdmin, requireCooperativeStaff } from '../accounts/policy';
+import { requireAdmin, requireCooperativeStaff } from '../accounts';
 import {
   CoopChooser,
   currentPath,
@@ -13,14 +13,14 @@ import {
   shanghaiTime,
   withCoop,
   type PortalContext,
-} from '../cooperatives/portal';
+} from '../views/portal';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { messages, type Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
 import { shanghaiDay } from '../lib/time';
 import { Layout } from '../views/layout';
-import { instantSchema } from '../fulfilment/period';
+import { instantSchema } from '../lib/period';
 import * as settingsService from './settings.service';
 import * as service from './settlements.service';
 import { NextPage } from '../views/next-page';

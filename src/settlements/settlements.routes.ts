@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { SETTLEMENT_STATUSES } from '../db/schema';
 import { errorResponses } from '../lib/errors';
 import { cursorSchema, limitSchema, pageSchema } from '../lib/pagination';
-import { instantSchema } from '../fulfilment/period';
+import { instantSchema } from '../lib/period';
 import { settingsSchema } from './settings.service';
 
 const tags = ['Settlements'];

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { messages, type Locale } from '../lib/i18n';
 import type { Actor } from '../env';
-import { isBuyerKind } from '../accounts/policy';
+import { isBuyerKind } from '../db/schema';
 import { assetUrl, Script, type AssetName } from './assets';
 import { TabIcon, type TabName } from './tab-icons';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { categories } from '../../src/catalog/categories';
+import { categories } from '../../src/lib/categories';
 import { matchExpression, searchTokens } from '../../src/catalog/search';
 import { cooperatives, counties } from '../../seeds/data';
 import { insertProduct, seededCatalog, walkPages } from '../helpers/catalog';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderableQuantity } from '../../src/orders/cart.service';
 import { normalizePhone } from '../../src/orders/delivery';
-import { shippingFor } from '../../src/orders/quote';
+import { shippingFor } from '../../src/pricing/quote';
 import { MAX_LINE_QUANTITY, quantityProblem } from '../../src/pricing/pricing';
 
 describe('phone numbers', () => {

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { applicableNegotiatedPrice, negotiatedPriceValidAt, quantityProblem, quote } from '../../src/pricing/pricing';
-import { negotiatedPrices } from '../../src/procurement/price-lists.service';
+import { negotiatedPrices } from '../../src/pricing/negotiated';
 import { getPage, sessionCookie, postForm } from '../helpers/accounts';
 import { callJson, demoToken } from '../helpers/http';
 import { CANTEEN, SHOWROOM, makeCooperative, makeProduct } from '../helpers/orders';

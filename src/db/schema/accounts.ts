@@ -81,6 +81,12 @@ export const verification = sqliteTable(
 
 export const ORGANIZATION_KINDS = ['platform', 'canteen', 'enterprise', 'showroom', 'cooperative'] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+/** The kinds that buy: they get the procurement portal, invoices and negotiated prices. */
+export const BUYER_KINDS = ['canteen', 'enterprise', 'showroom'] as const satisfies readonly OrganizationKind[];
+export type BuyerKind = (typeof BUYER_KINDS)[number];
+export function isBuyerKind(kind: OrganizationKind): kind is BuyerKind {
+  return (BUYER_KINDS as readonly string[]).includes(kind);
+}
 export const ORGANIZATION_STATUSES = ['pending', 'verified', 'suspended'] as const;
 export type OrganizationStatus = (typeof ORGANIZATION_STATUSES)[number];
 

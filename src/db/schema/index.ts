@@ -5,3 +5,4 @@ export * from './group-buys';
 export * from './procurement';
 export * from './settlements';
 export * from './impact';
+export * from './standing-orders';

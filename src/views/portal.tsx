@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { cooperativeMemberships } from '../accounts/policy';
 import type { Actor, AppEnv, Membership } from '../env';
 import { AppError } from '../lib/errors';
 import { messages, type Locale } from '../lib/i18n';
-import { Layout } from '../views/layout';
+import { shanghaiDateTime } from '../lib/time';
+import { Layout } from './layout';
+import { currentPath as pathOf } from './kit';
 
 /** Shared pieces of the cooperative portal pages: who is acting for which cooperative, nav, notices. */
 export const portalText = messages({
@@ -15,6 +16,7 @@ export const portalText = messages({
     importCsv: '批量导入',
     shipments: '发货',
     settlements: '结算单',
+    standingDemand: '定期需求',
     chooseCoop: '选择合作社',
     chooseCoopHint: '您在多个合作社任职，请选择要管理的合作社：',
     noCoop: '您的账号还没有加入任何合作社。请联系合作社负责人邀请您，或联系平台。',
@@ -32,6 +34,7 @@ export const portalText = messages({
     importCsv: 'Import',
     shipments: 'Shipments',
     settlements: 'Statements',
+    standingDemand: 'Standing demand',
     chooseCoop: 'Choose a cooperative',
     chooseCoopHint: 'You work for several cooperatives. Which one do you want to manage?',
     noCoop: 'Your account is not a member of any cooperative yet. Ask your cooperative to invite you, or contact the platform.',
@@ -46,8 +49,7 @@ export const portalText = messages({
 
 /** The current path and query, for the language switch and sign-in return. */
 export function currentPath(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url);
-  return `${url.pathname}${url.search}`;
+  return pathOf(c.req.url);
 }
 
 /** Sends a guest to sign in and back here afterwards. */
@@ -64,7 +66,7 @@ export type PortalContext = { actor: Actor; locale: Locale; coops: Membership[];
 export function portalContext(c: Context<AppEnv>): PortalContext | null {
   const actor = c.var.actor;
   if (!actor) return null;
-  const coops = cooperativeMemberships(actor).filter((m) => m.role === 'owner' || m.role === 'staff');
+  const coops = actor.memberships.filter((m) => m.kind === 'cooperative' && (m.role === 'owner' || m.role === 'staff'));
   const requested = c.req.query('coop');
   const coop = coops.find((m) => m.organizationId === requested) ?? (coops.length === 1 ? coops[0]! : null);
   return { actor, locale: c.var.locale, coops, coop };
@@ -84,6 +86,7 @@ export function PortalNav({ ctx, current }: { ctx: PortalContext; current: strin
     ['/portal/import', m.importCsv],
     ['/portal/shipments', m.shipments],
     ['/portal/settlements', m.settlements],
+    ['/portal/standing-demand', m.standingDemand],
   ];
   return (
     <nav class="row no-print portal-nav" aria-label={m.portal}>
@@ -171,7 +174,7 @@ export function errorMessage(error: unknown): string {
 /** 'YYYY-MM-DD HH:mm' in Shanghai time. */
 export function shanghaiTime(ms: number | null | undefined): string {
   if (!ms) return '—';
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return shanghaiDateTime(ms);
 }
 
 /** Reads a form once for a page POST. */

@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { counties, organization, products, type DeliveryMethod, type PriceTier } from '../db/schema';
-import { quantityProblem, quote, type PriceSource, type QuantityProblem } from '../pricing/pricing';
-import { negotiatedPrices } from '../procurement/price-lists.service';
+import { quantityProblem, quote, type PriceSource, type QuantityProblem } from './pricing';
+import { negotiatedPrices } from './negotiated';
 
 /**
  * The one quoting service behind the cart, the checkout page and `POST /orders`: current prices and
@@ -13,18 +13,8 @@ import { negotiatedPrices } from '../procurement/price-lists.service';
 
 export type QuoteItem = { productId: string; quantity: number };
 
-/** A buyer-specific price that beats list and tier prices (negotiated price lists, group-buy prices). */
-export type PriceOverride = { unitPriceFen: number; source: 'negotiated' | 'group' };
-
-/**
- * The seam for buyer-specific prices: given the buyer organisation and the products, the overrides
- * that apply at `at`. By default the organisation's negotiated prices (procurement/price-lists) —
- * none for a personal buyer, so list and tier prices apply.
- */
-export type PriceOverrideLookup = (
-  db: Db,
-  query: { organizationId: string | null; productIds: string[]; at: number },
-) => Promise<Map<string, PriceOverride>>;
+export type { PriceOverride, PriceOverrideLookup } from './negotiated';
+import type { PriceOverrideLookup } from './negotiated';
 
 export type QuoteLine = {
   index: number;

@@ -6,8 +6,8 @@ import { notifications, purchaseApprovals, user } from '../db/schema';
 import type { Actor } from '../env';
 import { auditEntry } from '../lib/audit';
 import { newId } from '../lib/ids';
-import type { CreateOrderInput } from '../orders/orders.schemas';
-import type { ApprovalView } from './procurement.schemas';
+import type { CreateOrderInput } from './orders.schemas';
+import type { ApprovalView } from './approvals.schemas';
 
 /**
  * Purchase approvals (采购审批), the storage side: a purchaser's order above their per-order limit is

@@ -1,5 +1,5 @@
 import { PRODUCT_CATEGORIES, type ProductCategory } from '../db/schema';
-import type { Locale } from '../lib/i18n';
+import type { Locale } from './i18n';
 
 /** Display names of the product categories; the ids live in the schema (`PRODUCT_CATEGORIES`). */
 export const categories: { id: ProductCategory; nameZh: string; nameEn: string }[] = [

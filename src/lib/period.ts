@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { DAY_MS, startOfShanghaiDay } from '../lib/time';
+import { DAY_MS, shanghaiDay, startOfShanghaiDay } from './time';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -15,7 +15,7 @@ export function instantSchema(edge: 'start' | 'end') {
       if (typeof value === 'number') return value;
       if (!DAY.test(value)) return Number(value);
       const start = startOfShanghaiDay(value);
-      if (Number.isNaN(start) || new Date(start + 8 * 3600_000).toISOString().slice(0, 10) !== value) {
+      if (Number.isNaN(start) || shanghaiDay(start) !== value) {
         ctx.addIssue({ code: 'custom', message: 'Not a calendar date' });
         return z.NEVER;
       }

@@ -2,10 +2,10 @@ import type { Child } from 'hono/jsx';
 import type { Actor } from '../env';
 import type { Locale } from '../lib/i18n';
 import { formatFen } from '../lib/money';
-import { Layout } from '../views/layout';
-import { label } from './orders.i18n';
+import { Layout } from './layout';
+import { label } from './status-labels';
 
-/** Small pieces shared by the cart, checkout and order pages. */
+/** Small page pieces shared by every domain: money, state badges, notices, a message page. */
 
 export function Money({ fen }: { fen: number }) {
   return <span class="price">{formatFen(fen)}</span>;

@@ -1,13 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { isConstraintError, runBatch, type Statement } from '../db/batch';
 import { orders, payments, shipments } from '../db/schema';
-import { salesRollupStatements } from '../impact/rollup';
+import { salesRollupStatements } from '../impact';
 import { AppError } from '../lib/errors';
-import { guardFailure, retryOnGuardFailure, transition } from '../orders/guards';
-import { orderCancelledStatements, orderPaidStatements, orderRevivedStatements, releaseStockStatements, shipmentNotice } from '../orders/lifecycle';
-import { loadOrder, type OrderBundle } from '../orders/order-read';
-import { refundPayment } from './refunds';
-import type { MoneyArrival, PaymentContext, PaymentOutcome, PaymentRow, PaymentSubject, RefundRow } from './subjects';
+import { guardFailure, retryOnGuardFailure, transition } from '../db/guards';
+import { refundPayment, type MoneyArrival, type PaymentContext, type PaymentOutcome, type PaymentRow, type PaymentSubject, type RefundRow } from '../payments';
+import { orderCancelledStatements, orderPaidStatements, orderRevivedStatements, releaseStockStatements, shipmentNotice } from './lifecycle';
+import { loadOrder, type OrderBundle } from './order-read';
 
 /** What money arriving, a checkout ending and a refund mean for an order. */
 
