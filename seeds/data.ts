@@ -3,7 +3,7 @@
 // Districts, counties and their pairings follow /work/shared/SOURCE-FACTS.md (the press reports the
 // project started from). Cooperative names, household counts, certificate numbers, phone numbers,
 // prices and stock are illustrative demo values, not reported figures. Certificate numbers use the
-// fictitious 'SH-DEMO-' prefix; phone numbers use a local part starting with 0, which no real Chinese
+// fictitious 'SH-SAMPLE-' prefix; phone numbers use a local part starting with 0, which no real Chinese
 // landline has.
 
 export type PairingKind = 'collaboration' | 'counterpart-support';
@@ -619,7 +619,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Lijiang Zhongyuan Green Food — Liude Township Poverty-Alleviation Workshop',
     countyId: 'yongsheng',
     householdsBenefited: 320,
-    certificationNo: 'SH-DEMO-GF-YS-2019-0101',
+    certificationNo: 'SH-SAMPLE-GF-YS-2019-0101',
     storyZh:
       '丽江中源绿色食品在永胜县六德乡建设食用菌扶贫车间，农户在家门口制作菌棒、采收香菇。企业负责技术与销路，村委会组织建档立卡贫困户入社，产品经杨浦区的丽江消费扶贫展销馆进入上海。',
     storyEn:
@@ -634,7 +634,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Yongsheng Chenghai Soft-seed Pomegranate Cooperative',
     countyId: 'yongsheng',
     householdsBenefited: 260,
-    certificationNo: 'SH-DEMO-NPC-YS-0102',
+    certificationNo: 'SH-SAMPLE-NPC-YS-0102',
     storyZh:
       '合作社在程海湖畔的坡地上统一种植软籽石榴，按“合作社+基地+农户”模式统一技术、统一采收、统一分级。每年秋季集中发往上海的社区展销馆和团购自提点。',
     storyEn:
@@ -649,7 +649,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Yongsheng Liude Eco-farming Cooperative',
     countyId: 'yongsheng',
     householdsBenefited: 410,
-    certificationNo: 'SH-DEMO-NPC-YS-0103',
+    certificationNo: 'SH-SAMPLE-NPC-YS-0103',
     storyZh:
       '合作社组织山区农户散养土鸡和土猪，按传统工艺腌制丽江火腿，并收购农户的核桃。村委会负责组织，合作社统一屠宰、检疫和冷链发货。',
     storyEn:
@@ -666,7 +666,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Jingdong Wuliang Mountain Shiitake Cooperative',
     countyId: 'jingdong',
     householdsBenefited: 580,
-    certificationNo: 'SH-DEMO-NPC-JD-0201',
+    certificationNo: 'SH-SAMPLE-NPC-JD-0201',
     storyZh:
       '由上海企业投资建设的景东香菇基地采用“公司+村委会+合作社+基地+农户”模式，农户以土地和劳动入股，按件领取采收工资并参与分红。合作社同时组配景东扶贫大礼包，供金山区机关食堂和工会采购。',
     storyEn:
@@ -681,7 +681,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Jingdong Wuliang Mountain Bee & Walnut Cooperative',
     countyId: 'jingdong',
     householdsBenefited: 230,
-    certificationNo: 'SH-DEMO-NPC-JD-0202',
+    certificationNo: 'SH-SAMPLE-NPC-JD-0202',
     storyZh:
       '合作社为山区农户提供蜂箱与养蜂培训，统一收购土蜂蜜；同时收购农户核桃，委托加工成普洱核桃乳。两类产品都进入金山区“进机关、进商超、进社区、进企业”活动。',
     storyEn:
@@ -698,7 +698,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Huize Edible Mushroom Cooperative',
     countyId: 'huize',
     householdsBenefited: 450,
-    certificationNo: 'SH-DEMO-NPC-HZ-0301',
+    certificationNo: 'SH-SAMPLE-NPC-HZ-0301',
     storyZh:
       '合作社依托会泽县的食用菌基地，在大棚中种植羊肚菌和香菇，贫困户在基地务工并按产量分红。产品在宝山区的展销会和区机关食堂集市上销售。',
     storyEn:
@@ -713,7 +713,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Huize Eco-aquaculture Cooperative',
     countyId: 'huize',
     householdsBenefited: 380,
-    certificationNo: 'SH-DEMO-NPC-HZ-0302',
+    certificationNo: 'SH-SAMPLE-NPC-HZ-0302',
     storyZh:
       '会泽县小龙虾养殖面积由500亩扩大到1500亩，合作社负责统一投苗、技术指导和收购；高山冷水资源则用于养殖虹鳟等冷水鱼。产品经冷链直发上海。',
     storyEn:
@@ -728,7 +728,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Huize Snow Peach Cooperative',
     countyId: 'huize',
     householdsBenefited: 300,
-    certificationNo: 'SH-DEMO-NPC-HZ-0303',
+    certificationNo: 'SH-SAMPLE-NPC-HZ-0303',
     storyZh:
       '雪桃生长在高海拔山地，晚秋成熟、个大汁多。合作社按“合作社+基地+农户”模式统一管护、分级和包装，每年深秋集中销往上海。',
     storyEn:
@@ -745,7 +745,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Xuanwei Ham Curing Cooperative',
     countyId: 'xuanwei',
     householdsBenefited: 520,
-    certificationNo: 'SH-DEMO-NPC-XW-0401',
+    certificationNo: 'SH-SAMPLE-NPC-XW-0401',
     storyZh:
       '合作社收购农户饲养的乌金猪后腿，按宣威火腿传统工艺腌制、风干、发酵。与加工企业和村委会合作，产品通过生鲜电商平台和宝山区的专营店销往上海。',
     storyEn:
@@ -760,7 +760,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Xuanwei Hongba Premium Rice Cooperative',
     countyId: 'xuanwei',
     householdsBenefited: 210,
-    certificationNo: 'SH-DEMO-NPC-XW-0402',
+    certificationNo: 'SH-SAMPLE-NPC-XW-0402',
     storyZh:
       '合作社统一供种、统一田管、统一收购，种植虹坝优稻。大米按机关食堂需求分装成大包装，也有家庭装。',
     storyEn:
@@ -777,7 +777,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Ning\'er Ancient Tea Tree Cooperative',
     countyId: 'ninger',
     householdsBenefited: 640,
-    certificationNo: 'SH-DEMO-NPC-NE-0501',
+    certificationNo: 'SH-SAMPLE-NPC-NE-0501',
     storyZh:
       '合作社组织茶农按标准采摘古树茶鲜叶，统一初制后压制成普洱茶饼。产品与在金山开设直营点的澜沧古茶一道进入上海市场，茶农按鲜叶交售量和分红双重受益。',
     storyEn:
@@ -794,7 +794,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Jinping Dalaotang Village Gynostemma Cooperative',
     countyId: 'jinping',
     householdsBenefited: 190,
-    certificationNo: 'SH-DEMO-NPC-JP-0601',
+    certificationNo: 'SH-SAMPLE-NPC-JP-0601',
     storyZh:
       '大老塘村按“公司+村委会+合作社+基地+农户”模式种植绞股蓝：企业负责加工和销售，村委会协调土地，合作社管理基地，农户务工并分红。绞股蓝茶经长宁区的消费扶贫渠道销往上海。',
     storyEn:
@@ -811,7 +811,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Mojiang Purple Rice Cooperative',
     countyId: 'mojiang',
     householdsBenefited: 470,
-    certificationNo: 'SH-DEMO-NPC-MJ-0701',
+    certificationNo: 'SH-SAMPLE-NPC-MJ-0701',
     storyZh:
       '墨江紫米种植在哈尼梯田里，合作社统一供种、统一收购、统一加工。紫米已进入上海的销售渠道，机关食堂可按箱采购。',
     storyEn:
@@ -826,7 +826,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Zhenyuan Purple Rice Cooperative',
     countyId: 'zhenyuan',
     householdsBenefited: 350,
-    certificationNo: 'SH-DEMO-NPC-ZY-0801',
+    certificationNo: 'SH-SAMPLE-NPC-ZY-0801',
     storyZh:
       '合作社组织山区农户在梯田种植紫米，保留传统品种，统一烘干、碾米和包装。镇沅紫米已进入上海的销售渠道。',
     storyEn:
@@ -841,7 +841,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Zhenyuan Forest Free-range Poultry Cooperative',
     countyId: 'zhenyuan',
     householdsBenefited: 280,
-    certificationNo: 'SH-DEMO-NPC-ZY-0802',
+    certificationNo: 'SH-SAMPLE-NPC-ZY-0802',
     storyZh:
       '合作社向贫困户发放鸡苗、鸭苗并提供防疫服务，农户在林下和稻田散养，出栏后由合作社保底收购。产品经检疫后冷冻发往上海。',
     storyEn:
@@ -858,7 +858,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Longling Guangming Dendrobium Cooperative',
     countyId: 'longling',
     householdsBenefited: 260,
-    certificationNo: 'SH-DEMO-NPC-LL-0901',
+    certificationNo: 'SH-SAMPLE-NPC-LL-0901',
     storyZh:
       '光明石斛产业园由合作社自有，社员把紫皮石斛种在林下和大棚里，收益按股分配。鲜条和枫斗在闵行区的展销中心和“百县百品”专柜销售。',
     storyEn:
@@ -875,7 +875,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Changning County Black Tea Cooperative',
     countyId: 'changning-county',
     householdsBenefited: 300,
-    certificationNo: 'SH-DEMO-NPC-CN-1001',
+    certificationNo: 'SH-SAMPLE-NPC-CN-1001',
     storyZh:
       '合作社统一收购茶农鲜叶并加工成滇红工夫茶，茶农按交售量获得收入并参与年终分红。产品在七宝老街的“一座保山”旗舰店有售。',
     storyEn:
@@ -892,7 +892,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Shangri-La Highland Matsutake Cooperative',
     countyId: 'shangri-la',
     householdsBenefited: 280,
-    certificationNo: 'SH-DEMO-NPC-XG-1101',
+    certificationNo: 'SH-SAMPLE-NPC-XG-1101',
     storyZh:
       '雨季里牧民上山采集松茸，合作社当天收购、分级并冻干锁鲜。合作社与村委会共同制定轮采规则，保护菌塘资源。',
     storyEn:
@@ -909,7 +909,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Yecheng Walnut Cooperative',
     countyId: 'yecheng',
     householdsBenefited: 900,
-    certificationNo: 'SH-DEMO-NPC-YC-1151',
+    certificationNo: 'SH-SAMPLE-NPC-YC-1151',
     storyZh:
       '合作社为核桃种植户提供嫁接、修剪和病虫害防治服务，统一收购、清洗、烘干和分级。宝山区对口支援帮助建设了加工车间，产品在宝山区的展销会上销售。',
     storyEn:
@@ -926,7 +926,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Zepu Jujube Cooperative',
     countyId: 'zepu',
     householdsBenefited: 500,
-    certificationNo: 'SH-DEMO-NPC-ZP-1201',
+    certificationNo: 'SH-SAMPLE-NPC-ZP-1201',
     storyZh:
       '合作社为枣农提供修剪、节水灌溉等技术服务，统一收购、清洗、分级和包装红枣。产品在闵行区的展销中心和虹桥电商物流港销售。',
     storyEn:
@@ -943,7 +943,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Weixi Schisandra Cooperative',
     countyId: 'weixi',
     householdsBenefited: 240,
-    certificationNo: 'SH-DEMO-NPC-WX-1301',
+    certificationNo: 'SH-SAMPLE-NPC-WX-1301',
     storyZh:
       '维西县签约种植五味子1000亩，合作社负责种苗、技术和保底收购，傈僳族农户在自家坡地上种植。果实晒干后分装销往上海。',
     storyEn:
@@ -960,7 +960,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Fuyuan Purple Sweet Potato Cooperative',
     countyId: 'fuyuan',
     householdsBenefited: 330,
-    certificationNo: 'SH-DEMO-NPC-FY-1401',
+    certificationNo: 'SH-SAMPLE-NPC-FY-1401',
     storyZh:
       '合作社按“合作社+基地+农户”模式推广紫薯种植，统一供苗、统一收购，次品加工成紫薯全粉。宝山区机关食堂和社区团购是主要销路。',
     storyEn:
@@ -977,7 +977,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Luoping Rapeseed Oil Cooperative',
     countyId: 'luoping',
     householdsBenefited: 450,
-    certificationNo: 'SH-DEMO-NPC-LP-1501',
+    certificationNo: 'SH-SAMPLE-NPC-LP-1501',
     storyZh:
       '合作社收购农户的油菜籽，用传统小榨工艺压榨菜籽油，同时收购林下种植的小黄姜。产品在罗平县设于宝山区的展销馆长期供应。',
     storyEn:
@@ -992,7 +992,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Luoping Rapeseed-blossom Honey Cooperative',
     countyId: 'luoping',
     householdsBenefited: 160,
-    certificationNo: 'SH-DEMO-NPC-LP-1502',
+    certificationNo: 'SH-SAMPLE-NPC-LP-1502',
     storyZh:
       '每年春天罗平油菜花盛开，合作社组织蜂农定点放蜂，统一检测、灌装。贫困户以蜂箱入社，按产蜜量结算。',
     storyEn:
@@ -1009,7 +1009,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Shizong Ginger & Brown Sugar Cooperative',
     countyId: 'shizong',
     householdsBenefited: 180,
-    certificationNo: 'SH-DEMO-NPC-SZ-1601',
+    certificationNo: 'SH-SAMPLE-NPC-SZ-1601',
     storyZh:
       '合作社用农户种植的甘蔗熬制古法红糖，并与生姜一起加工成曲靖姜茶。村委会组织贫困户在加工车间就业。',
     storyEn:
@@ -1026,7 +1026,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Dayao Walnut Cooperative',
     countyId: 'dayao',
     householdsBenefited: 720,
-    certificationNo: 'SH-DEMO-NPC-DY-1701',
+    certificationNo: 'SH-SAMPLE-NPC-DY-1701',
     storyZh:
       '合作社为核桃种植户提供嫁接、修剪技术和烘干设备，统一收购、脱青皮、分级。核桃和核桃仁在嘉定区的展销活动中销售。',
     storyEn:
@@ -1043,7 +1043,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Nanhua Wild Mushroom Cooperative',
     countyId: 'nanhua',
     householdsBenefited: 400,
-    certificationNo: 'SH-DEMO-NPC-NH-1801',
+    certificationNo: 'SH-SAMPLE-NPC-NH-1801',
     storyZh:
       '雨季里农户上山采集牛肝菌，合作社设点收购、切片、烘干。与村委会共同开展菌山管护，保障野生菌资源可持续。',
     storyEn:
@@ -1060,7 +1060,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Wuding Capon Cooperative',
     countyId: 'wuding',
     householdsBenefited: 350,
-    certificationNo: 'SH-DEMO-NPC-WD-1901',
+    certificationNo: 'SH-SAMPLE-NPC-WD-1901',
     storyZh:
       '合作社向农户提供鸡苗、饲料和防疫服务，林下散养的武定壮鸡由合作社保底收购。产品冷冻后发往嘉定区的展销点。',
     storyEn:
@@ -1077,7 +1077,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Jiuzhi Yak Herding Cooperative',
     countyId: 'jiuzhi',
     householdsBenefited: 260,
-    certificationNo: 'SH-DEMO-NPC-JZ-2001',
+    certificationNo: 'SH-SAMPLE-NPC-JZ-2001',
     storyZh:
       '牧民以牦牛和草场入股合作社，合作社统一出栏、加工牛肉干和酥油，年终按股分红。嘉定区对口支援资金帮助建设了加工车间。',
     storyEn:
@@ -1094,7 +1094,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Menghai Ancient Tea Cooperative',
     countyId: 'menghai',
     householdsBenefited: 520,
-    certificationNo: 'SH-DEMO-NPC-MH-2101',
+    certificationNo: 'SH-SAMPLE-NPC-MH-2101',
     storyZh:
       '合作社组织山寨茶农统一采摘标准和初制工艺，压制勐海普洱茶饼，茶农按鲜叶交售量和分红受益。产品在松江区的消费扶贫活动中销售。',
     storyEn:
@@ -1111,7 +1111,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Gyantse Highland Barley Cooperative',
     countyId: 'gyantse',
     householdsBenefited: 420,
-    certificationNo: 'SH-DEMO-NPC-GZ-2201',
+    certificationNo: 'SH-SAMPLE-NPC-GZ-2201',
     storyZh:
       '合作社收购年楚河谷农户种植的青稞，加工成糌粑和青稞米。上海对口支援资金支持了加工设备，产品在上海的展销馆销售。',
     storyEn:
@@ -1126,7 +1126,7 @@ export const cooperatives: SeedCooperative[] = [
     nameEn: 'Lhatse Highland Barley Processing Cooperative',
     countyId: 'lhatse',
     householdsBenefited: 310,
-    certificationNo: 'SH-DEMO-NPC-LZ-2301',
+    certificationNo: 'SH-SAMPLE-NPC-LZ-2301',
     storyZh:
       '合作社把农户的青稞加工成挂面和麦片，村民在车间就业并按交售量获得收入。产品通过上海的消费扶贫渠道销售。',
     storyEn:

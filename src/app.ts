@@ -14,7 +14,7 @@ import { countingD1, createDb } from './db/client';
 import { openSession, rememberBookmark } from './db/session';
 import type { AppEnv } from './env';
 import { AppError, handleError, problemResponse } from './lib/errors';
-import { isLocale } from './lib/i18n';
+import { isLocale, localeFromAcceptLanguage } from './lib/i18n';
 import { isTrustedOrigin } from './lib/origins';
 import { publicCache, publishAfterWrites } from './lib/public-cache';
 import { limitGuestWrites, type RateLimitBinding } from './lib/rate-limit';
@@ -69,7 +69,7 @@ const provideDb = createMiddleware<AppEnv>(async (c, next) => {
   if (bench) c.header('x-d1-queries', String(counter.queries));
 });
 
-/** Chinese by default; `?lang=en` switches and is remembered in a cookie. */
+/** `?lang=` switches and is remembered in a cookie; otherwise the cookie; a first visit follows Accept-Language (Chinese when unsure). */
 const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
   const requested = c.req.query('lang');
   if (isLocale(requested)) {
@@ -77,7 +77,7 @@ const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
     c.set('locale', requested);
   } else {
     const remembered = getCookie(c, 'lang');
-    c.set('locale', isLocale(remembered) ? remembered : 'zh');
+    c.set('locale', isLocale(remembered) ? remembered : localeFromAcceptLanguage(c.req.header('accept-language')));
   }
   await next();
 });

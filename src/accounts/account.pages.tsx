@@ -48,6 +48,9 @@ async function renderAccount(c: Context<AppEnv>, state: { error?: AppError; save
           <a class="button secondary" href="/orders">
             {m.myOrders}
           </a>
+          <a class="button secondary" href="/messages">
+            {actor.unreadMessages ? `${m.myMessages} (${actor.unreadMessages})` : m.myMessages}
+          </a>
         </p>
       </section>
       <section class="card stack">

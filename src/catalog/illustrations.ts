@@ -100,3 +100,12 @@ export function illustrationSvg(category: string): string | null {
   }
   return svg;
 }
+
+/**
+ * The picture to show for a product anywhere (catalog, cart, order pages, group buys): its cover photo
+ * when the cooperative uploaded one, otherwise its category's drawing. Other domains import it from the
+ * catalog's index.
+ */
+export function coverPhotoUrl(product: { imageKey: string | null; category: ProductCategory }): string {
+  return product.imageKey ? photoUrl(product.imageKey) : illustrationUrl(product.category);
+}

@@ -1,3 +1,5 @@
+import { parseAccept } from 'hono/utils/accept';
+
 export const LOCALES = ['zh', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
@@ -18,6 +20,22 @@ export function localized<F extends string>(row: Record<`${F}Zh` | `${F}En`, str
   const zh = row[`${field}Zh`] ?? '';
   const en = row[`${field}En`] ?? '';
   return locale === 'en' ? en || zh : zh || en;
+}
+
+/**
+ * A first visit's language from `Accept-Language` (Hono's parser, quality-ordered): the best-rated of
+ * zh* / en*; Chinese when neither is asked for, as most visitors are in Shanghai.
+ */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  if (!header) return 'zh';
+  const ranked = parseAccept(header)
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { type } of ranked) {
+    const primary = type.toLowerCase().split('-')[0];
+    if (primary === 'zh' || primary === 'en') return primary;
+  }
+  return 'zh';
 }
 
 /** `{name}` placeholders filled in. */

@@ -45,7 +45,7 @@ export function orderingMemberships(actor: Actor | null) {
   return (actor?.memberships ?? []).filter((m) => BUYER_KINDS.includes(m.kind) && ORDERING_ROLES.includes(m.role));
 }
 
-export type InvoiceTermsProblem = { message: string; extensions?: Record<string, unknown> };
+export type InvoiceTermsProblem = { message: string; rule?: string; extensions?: Record<string, unknown> };
 
 /**
  * Why this order may not be placed on invoice terms, or null when it may: a verified organisation
@@ -53,9 +53,9 @@ export type InvoiceTermsProblem = { message: string; extensions?: Record<string,
  * database in the order's batch — see procurement/credit.ts).
  */
 export async function invoiceTermsProblem(db: Db, buyer: BuyerOrganization | null, totalFen: number): Promise<InvoiceTermsProblem | null> {
-  if (!buyer) return { message: 'Invoice terms are for organisations: choose the organisation you order for' };
-  if (buyer.status !== 'verified') return { message: `${buyer.name} is awaiting verification by the platform; invoice terms start once verified` };
-  if (buyer.paymentTermsDays <= 0) return { message: `${buyer.name} has no invoice terms; pay by card, Alipay or WeChat Pay` };
+  if (!buyer) return { rule: 'invoice_needs_organization', message: 'Invoice terms are for organisations: choose the organisation you order for' };
+  if (buyer.status !== 'verified') return { rule: 'invoice_unverified', message: `${buyer.name} is awaiting verification by the platform; invoice terms start once verified` };
+  if (buyer.paymentTermsDays <= 0) return { rule: 'invoice_no_terms', message: `${buyer.name} has no invoice terms; pay by card, Alipay or WeChat Pay` };
   return creditProblem(db, buyer, totalFen);
 }
 

@@ -6,7 +6,9 @@ import { Layout } from '../views/layout';
 import { membershipOf } from '../accounts';
 import { defaultOrderingOrganization } from './buyer';
 import { cartOwner, mergeCartOnSignIn, rememberGuestCart } from './cart.cookie';
-import { addToCart, ensureCart, findCartId, quoteCart, removeFromCart, setCartQuantity } from './cart.service';
+import { addToCart, cartCount, ensureCart, findCartId, quoteCart, removeFromCart, setCartQuantity } from './cart.service';
+import { cartCountFromCookie, rememberCartCount } from '../views/cart-count';
+import { refusalText } from './refusals';
 import { fill, t, type OrderStrings } from './orders.i18n';
 import type { Quote, QuoteGroup, QuoteLine } from '../pricing';
 import { currentPath, Money, Notice } from '../views/kit';
@@ -14,8 +16,8 @@ import { currentPath, Money, Notice } from '../views/kit';
 /**
  * The cart. Form contract for product pages: `POST /cart/items` with `productId` and `quantity`
  * (form fields) adds to the cart and redirects to `/cart`. Quantities are kept orderable (minimum,
- * step); prices and totals are recomputed by the server on every change — the inline script only
- * submits a line's form when its quantity changes.
+ * step); prices and totals are recomputed by the server on every change — a line's quantity is
+ * changed with its own small form (no script needed).
  */
 export const cartPages = new Hono<AppEnv>();
 
@@ -33,6 +35,7 @@ cartPages.post('/cart/items', async (c) => {
   const { cartId, created } = await ensureCart(c.var.db, cartOwner(c));
   if (created) rememberGuestCart(c, cartId);
   const change = await addToCart(c.var.db, cartId, productId, intField(form.quantity, 1));
+  rememberCartCount(c, await cartCount(c.var.db, cartId));
   const query = change.ok ? `added=1${change.adjusted ? '&adjusted=1' : ''}` : `error=${change.reason}`;
   return c.redirect(`/cart?${query}`, 303);
 });
@@ -49,7 +52,10 @@ cartPages.post('/cart/items/:productId', async (c) => {
 
 cartPages.post('/cart/items/:productId/remove', async (c) => {
   const cartId = await findCartId(c.var.db, cartOwner(c));
-  if (cartId) await removeFromCart(c.var.db, cartId, c.req.param('productId'));
+  if (cartId) {
+    await removeFromCart(c.var.db, cartId, c.req.param('productId'));
+    rememberCartCount(c, await cartCount(c.var.db, cartId));
+  }
   return c.redirect('/cart', 303);
 });
 
@@ -61,17 +67,24 @@ cartPages.get('/cart', async (c) => {
   const pricedFor = defaultOrderingOrganization(c.var.actor);
   const quote = await quoteCart(c.var.db, cartId, 'ship', pricedFor);
   const error = c.req.query('error');
+  // The tab bar's badge follows the cart as it really is (e.g. after signing in on another device).
+  if (cartCountFromCookie(c) !== quote.items.length) rememberCartCount(c, quote.items.length);
   return c.html(
-    <Layout title={m.cartTitle} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor}>
+    <Layout title={m.cartTitle} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor} cartCount={quote.items.length} styles={['css/cart.css']}>
       <h1>{m.cartTitle}</h1>
       {c.req.query('added') ? <Notice>{m.added}</Notice> : null}
       {c.req.query('adjusted') ? <Notice>{m.adjusted}</Notice> : null}
-      {error ? <Notice kind="error">{error === 'unavailable' ? m.notForSale : m.unknownProduct}</Notice> : null}
+      {error ? <Notice kind="error">{refusalText({ rule: error === 'unavailable' ? 'unavailable' : 'unknown_product', message: '' }, locale)}</Notice> : null}
       {pricedFor && quote.items.length ? <p class="muted">{fill(m.pricesFor, { org: membershipOf(c.var.actor, pricedFor)?.organizationName ?? '' })}</p> : null}
       {quote.items.length === 0 ? (
-        <p>
-          {m.cartEmpty} <a href="/products">{m.browse}</a>
-        </p>
+        <div class="card stack">
+          <p>{m.cartEmpty}</p>
+          <p>
+            <a class="button" href="/products">
+              {m.browse}
+            </a>
+          </p>
+        </div>
       ) : (
         <CartContents quote={quote} locale={locale} m={m} />
       )}
@@ -92,8 +105,6 @@ export function shippingText(group: Pick<QuoteGroup, 'shippingFlatFeeFen' | 'fre
   return fill(m.shippingRule, { fee: formatFen(group.shippingFlatFeeFen), free: formatFen(group.freeShippingAboveFen) });
 }
 
-/** Cart lines stack on a phone: name on top, price and line total beside each other, then the controls. */
-const CART_CSS = `.cart-lines{list-style:none;margin:0;padding:0}.cart-line{display:grid;grid-template-columns:1fr auto;gap:6px 12px;align-items:center;padding:10px 0;border-bottom:1px solid var(--line)}.cart-name,.cart-actions{grid-column:1/-1}.cart-total{text-align:right}`;
 
 function CartContents({ quote, locale, m }: { quote: Quote & { items: { productId: string; quantity: number }[] }; locale: Locale; m: OrderStrings }) {
   const shortage = new Map(quote.shortages.map((s) => [s.productId, s.available]));
@@ -102,7 +113,6 @@ function CartContents({ quote, locale, m }: { quote: Quote & { items: { productI
   const blocked = quote.problems.length > 0 || quote.shortages.length > 0;
   return (
     <div class="stack">
-      <style dangerouslySetInnerHTML={{ __html: CART_CSS }} />
       {quote.groups.map((group) => (
         <section class="card" aria-labelledby={`coop-${group.cooperativeId}`}>
           <h2 id={`coop-${group.cooperativeId}`}>
@@ -135,7 +145,6 @@ function CartContents({ quote, locale, m }: { quote: Quote & { items: { productI
                       step={String(line.orderStep)}
                       inputmode="numeric"
                       aria-label={`${m.quantity}: ${localized(line, 'name', locale)}`}
-                      data-autosubmit
                       style="width:6em"
                     />
                     <button type="submit" class="secondary">
@@ -162,7 +171,7 @@ function CartContents({ quote, locale, m }: { quote: Quote & { items: { productI
             const problem = problemOf.get(item.productId)!;
             return (
               <div class="row">
-                <span class="error">{problem.rule === 'unavailable' ? m.notForSale : problem.rule === 'unknown_product' ? m.unknownProduct : problem.message}</span>
+                <span class="error">{refusalText(problem, locale, { min: problem.minOrderQuantity, step: problem.orderStep })}</span>
                 <form method="post" action={`/cart/items/${item.productId}/remove`}>
                   <button type="submit" class="secondary">
                     {m.remove}

@@ -53,13 +53,14 @@ export function creditGuardStatement(db: Db, organizationId: string): Statement 
 
 export const CREDIT_GUARD = 'organization.credit_limit_fen';
 
-export type CreditProblem = { message: string; extensions: { creditLimitFen: number; outstandingFen: number; availableCreditFen: number } };
+export type CreditProblem = { message: string; rule: 'credit_limit'; extensions: { creditLimitFen: number; outstandingFen: number; availableCreditFen: number } };
 
 /** Why an invoice order of `totalFen` does not fit the credit left, or null when it does. */
 export async function creditProblem(db: Db, buyer: { id: string; name: string }, totalFen: number): Promise<CreditProblem | null> {
   const credit = await creditPosition(db, buyer.id);
   if (credit.outstandingFen + totalFen <= credit.creditLimitFen) return null;
   return {
+    rule: 'credit_limit',
     message: `This order (${formatFen(totalFen)}) exceeds the invoice credit left for ${buyer.name}: ${formatFen(credit.availableFen)} of ${formatFen(credit.creditLimitFen)} (${formatFen(credit.outstandingFen)} outstanding). Pay an open invoice, order less, or pay online.`,
     extensions: { creditLimitFen: credit.creditLimitFen, outstandingFen: credit.outstandingFen, availableCreditFen: credit.availableFen },
   };

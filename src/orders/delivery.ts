@@ -56,7 +56,7 @@ export async function resolveDelivery(
   if (input.method === 'ship') {
     if ((input.address === undefined) === (input.deliveryLocationId === undefined)) {
       const path = `${pathPrefix}delivery.address`;
-      throw new AppError('validation_failed', `Invalid ${path}`, { errors: [{ path, message: 'Give an address or a deliveryLocationId (one of them)' }] });
+      throw new AppError('validation_failed', `Invalid ${path}`, { errors: [{ path, rule: 'address_or_location', message: 'Give an address or a deliveryLocationId (one of them)' }] });
     }
     if (input.deliveryLocationId !== undefined) return shipToSavedLocation(db, input.deliveryLocationId, buyer, pathPrefix);
     const address = input.address!;
@@ -65,11 +65,11 @@ export async function resolveDelivery(
     const recipient = address.recipient.trim();
     const street = address.street.trim();
     const phone = normalizePhone(address.phone);
-    if (recipient.length < 1 || recipient.length > 50) errors.push({ path: at('recipient'), message: 'Recipient must be 1–50 characters' });
-    if (!phone) errors.push({ path: at('phone'), message: 'Enter a mainland mobile number (11 digits) or a Shanghai landline (021 + 8 digits)' });
-    if (street.length < 4 || street.length > 200) errors.push({ path: at('street'), message: 'Street address must be 4–200 characters' });
+    if (recipient.length < 1 || recipient.length > 50) errors.push({ path: at('recipient'), rule: 'recipient_length', message: 'Recipient must be 1–50 characters' });
+    if (!phone) errors.push({ path: at('phone'), rule: 'phone_format', message: 'Enter a mainland mobile number (11 digits) or a Shanghai landline (021 + 8 digits)' });
+    if (street.length < 4 || street.length > 200) errors.push({ path: at('street'), rule: 'street_length', message: 'Street address must be 4–200 characters' });
     const district = await db.select({ id: districts.id }).from(districts).where(eq(districts.id, address.districtId)).get();
-    if (!district) errors.push({ path: at('districtId'), message: `Unknown Shanghai district "${address.districtId}"` });
+    if (!district) errors.push({ path: at('districtId'), rule: 'unknown_district', message: `Unknown Shanghai district "${address.districtId}"` });
     if (errors.length) throw new AppError('validation_failed', `Invalid ${errors.map((e) => e.path).join(', ')}`, { errors });
     return {
       method: 'ship',
@@ -102,7 +102,7 @@ export async function resolveDelivery(
   if (!point || point.status !== 'verified' || !allowedKinds.includes(point.kind)) {
     // One message for unknown, unverified and foreign points, so organisation ids don't leak.
     throw new AppError('unprocessable', 'This is not a pickup point you can use', {
-      errors: [{ path, message: 'Choose a verified showroom, or your own organisation when ordering for it' }],
+      errors: [{ path, rule: 'pickup_point_not_allowed', message: 'Choose a verified showroom, or your own organisation when ordering for it' }],
     });
   }
   return {
@@ -132,7 +132,7 @@ async function shipToSavedLocation(db: Db, locationId: string, buyer: { organiza
     : undefined;
   if (!location) {
     throw new AppError('unprocessable', 'This is not a delivery location of the organisation you order for', {
-      errors: [{ path: `${pathPrefix}delivery.deliveryLocationId`, message: 'Choose one of your organisation’s delivery locations (and order for that organisation)' }],
+      errors: [{ path: `${pathPrefix}delivery.deliveryLocationId`, rule: 'delivery_location_not_allowed', message: 'Choose one of your organisation’s delivery locations (and order for that organisation)' }],
     });
   }
   return {
@@ -157,9 +157,9 @@ export function validateContact(
   const name = contact.name.trim();
   const phone = normalizePhone(contact.phone);
   const email = contact.email?.trim() || null;
-  if (name.length < 1 || name.length > 50) errors.push({ path: `${pathPrefix}contact.name`, message: 'Name must be 1–50 characters' });
-  if (!phone) errors.push({ path: `${pathPrefix}contact.phone`, message: 'Enter a mainland mobile number (11 digits) or a Shanghai landline (021 + 8 digits)' });
-  if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push({ path: `${pathPrefix}contact.email`, message: 'Not an e-mail address' });
+  if (name.length < 1 || name.length > 50) errors.push({ path: `${pathPrefix}contact.name`, rule: 'contact_name_length', message: 'Name must be 1–50 characters' });
+  if (!phone) errors.push({ path: `${pathPrefix}contact.phone`, rule: 'phone_format', message: 'Enter a mainland mobile number (11 digits) or a Shanghai landline (021 + 8 digits)' });
+  if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push({ path: `${pathPrefix}contact.email`, rule: 'email_format', message: 'Not an e-mail address' });
   if (errors.length) throw new AppError('validation_failed', `Invalid ${errors.map((e) => e.path).join(', ')}`, { errors });
   return { name, phone: phone!, email };
 }

@@ -80,22 +80,22 @@ export async function paymentMethodProblem(
 ): Promise<InvoiceTermsProblem | null> {
   switch (method) {
     case 'stripe':
-      return getStripe(env) ? null : { message: 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site' };
+      return getStripe(env) ? null : { rule: 'stripe_unavailable', message: 'Card, Alipay and WeChat Pay are unavailable: online payment (Stripe) is not configured on this site' };
     case 'wechat_pay':
-      return providersAvailable(env).wechat_pay ? null : { message: 'WeChat Pay is not configured on this site' };
+      return providersAvailable(env).wechat_pay ? null : { rule: 'wechat_pay_unavailable', message: 'WeChat Pay is not configured on this site' };
     case 'alipay':
-      return providersAvailable(env).alipay ? null : { message: 'Alipay is not configured on this site' };
+      return providersAvailable(env).alipay ? null : { rule: 'alipay_unavailable', message: 'Alipay is not configured on this site' };
     case 'pay_at_pickup':
       return context.delivery.method === 'pickup' && context.delivery.pickupKind === 'showroom'
         ? null
-        : { message: 'Pay at pickup is only for orders collected at a showroom' };
+        : { rule: 'pay_at_pickup_showroom_only', message: 'Pay at pickup is only for orders collected at a showroom' };
     case 'invoice':
       return invoiceTermsProblem(db, context.buyer, context.totalFen);
   }
 }
 
 function paymentMethodError(problem: InvoiceTermsProblem): AppError {
-  return unprocessable(problem.message, [{ path: 'body.paymentMethod', message: problem.message }], problem.extensions);
+  return unprocessable(problem.message, [{ path: 'body.paymentMethod', rule: problem.rule, message: problem.message }], problem.extensions);
 }
 
 function insufficientStock(productId: string, available: number, requested: number): AppError {
@@ -279,7 +279,7 @@ async function placeNewOrder(ctx: OrderContext, input: CreateOrderInput, options
   if (quote.problems.length) {
     throw unprocessable(
       quote.problems.length === 1 ? quote.problems[0]!.message : 'Some items cannot be ordered as asked',
-      quote.problems.map((p) => ({ path: `body.${p.path}`, message: p.message })),
+      quote.problems.map((p) => ({ path: `body.${p.path}`, rule: p.rule, message: p.message })),
       { problems: quote.problems },
     );
   }

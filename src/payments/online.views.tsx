@@ -47,7 +47,7 @@ export function OnlineMethodOptions(props: { available: Record<ProviderName, boo
       {names
         .filter((n) => props.available[n])
         .map((n) => (
-          <label class="tap">
+          <label class="choice">
             <input type="radio" name="paymentMethod" value={n} checked={props.selected === n} /> {m[n]}
           </label>
         ))}

@@ -98,10 +98,10 @@ describe('catalog page', () => {
     expect(html).toContain('value="100.5"');
   });
 
-  it('Should report an unreadable price or category instead of failing', async () => {
+  it('Should fall back to the defaults for an unreadable price or category and say so', async () => {
     const { status, html } = await page('/products?minPrice=cheap&category=caviar');
-    expect(status).toBe(400);
-    expect(html).toContain('role="alert"');
+    expect(status).toBe(200);
+    expect(html).toContain('class="notice" role="status"');
     expect(html).toContain('价格请填写元为单位的数字');
     expect(html).toContain('品类: 无法识别，已忽略');
     expect(cardIds(html).length).toBeGreaterThan(0);
@@ -109,7 +109,7 @@ describe('catalog page', () => {
 
   it('Should show the first page with a notice when the cursor is stale', async () => {
     const { status, html } = await page('/products?cursor=garbage');
-    expect(status).toBe(400);
+    expect(status).toBe(200);
     expect(html).toContain('分页链接已失效');
     expect(cardIds(html)).toHaveLength(24);
   });
@@ -160,7 +160,7 @@ describe('product page', () => {
     expect(input).toContain(`min="${p.minOrderQuantity}"`);
     expect(input).toContain(`step="${p.orderStep}"`);
     expect(input).toContain('type="number"');
-    expect(html).toContain('<label for="quantity">');
+    expect(html).toContain('<label for="quantity" class="visually-hidden">');
   });
 
   it('Should show the photos when the product has some', async () => {
@@ -243,5 +243,72 @@ describe('illustrations', () => {
   it('Should answer 404 for an unknown illustration', async () => {
     expect((await page('/illustrations/caviar.svg')).status).toBe(404);
     expect((await page('/illustrations/ham.png')).status).toBe(404);
+  });
+});
+
+describe('storefront shell', () => {
+  it('Should pick English on a first visit whose Accept-Language prefers it, and let the cookie and ?lang= win', async () => {
+    expect((await page('/', { 'accept-language': 'en-GB,en;q=0.9,zh-CN;q=0.5' })).html).toContain('<html lang="en">');
+    expect((await page('/', { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' })).html).toContain('<html lang="zh-CN">');
+    expect((await page('/', { 'accept-language': 'fr-FR' })).html).toContain('<html lang="zh-CN">');
+    expect((await page('/', { 'accept-language': 'en', cookie: 'lang=zh' })).html).toContain('<html lang="zh-CN">');
+    expect((await page('/?lang=zh', { 'accept-language': 'en' })).html).toContain('<html lang="zh-CN">');
+  });
+
+  it('Should start every page with a doctype and link styles and scripts as hashed static assets, nothing inline', async () => {
+    for (const path of ['/', '/products', '/products/prd_xw_ham_001', '/counties/mojiang']) {
+      const { html } = await page(path);
+      expect(html.startsWith('<!doctype html>'), path).toBe(true);
+      expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/css\/base\.[0-9a-f]{10}\.css"/);
+      expect(html).not.toContain('<style');
+      expect(html).not.toMatch(/<script(?![^>]*\ssrc=)/);
+    }
+  });
+
+  it('Should show the bottom tab bar with the five sections and the cart count from the cookie', async () => {
+    const { html } = await page('/products', { cookie: 'shanhai_cart_n=3' });
+    const tabs = /<nav class="tabs"[^>]*>([\s\S]*?)<\/nav>/.exec(html)![1]!;
+    for (const label of ['首页', '分类', '团购', '购物车', '我的']) expect(tabs).toContain(label);
+    expect(tabs).toMatch(/href="\/products" aria-current="page"/);
+    expect(tabs).toContain('data-n="3"');
+  });
+
+  it('Should fall back to the default order for a hand-edited sort and say so, while the API keeps its 400', async () => {
+    const { status, html } = await page('/products?sort=price_asc');
+    expect(status).toBe(200);
+    expect(html).toContain('排序: 无法识别，已忽略');
+    expect(cardIds(html)).toHaveLength(24);
+    expect((await call('/api/v1/products?sort=price_asc')).status).toBe(400);
+  });
+
+  it('Should offer a sort bar and a category rail of links on the catalog', async () => {
+    const { html } = await page('/products?category=tea');
+    expect(html).toMatch(/<nav class="sortbar"[^>]*>/);
+    expect(html).toContain('href="/products?category=tea&amp;sort=price"');
+    expect(html).toMatch(/<a href="\/products\?category=tea" aria-current="true">/);
+  });
+
+  it('Should put 加入购物车 and 立即购买 in one sticky bar on the product page', async () => {
+    const { html } = await page('/products/prd_xw_ham_001');
+    const bar = /<form method="post" action="\/cart\/items" class="buybar"[\s\S]*?<\/form>/.exec(html)![0];
+    expect(bar).toContain('加入购物车');
+    expect(bar).toContain('<button type="submit" class="accent" formmethod="get" formaction="/checkout">立即购买</button>');
+  });
+
+  it('Should suggest searches and categories when nothing matches, and a search box on a 404', async () => {
+    const { html } = await page('/products?q=zzzzzz');
+    expect(html).toContain('没有找到符合条件的商品');
+    expect(html).toContain('href="/products?q=%E7%81%AB%E8%85%BF"');
+    const missing = await page('/products/prd_missing');
+    expect(missing.status).toBe(404);
+    expect(missing.html).toContain('id="notfound-q"');
+  });
+
+  it('Should print no "DEMO" on any customer page', async () => {
+    const coop = cooperatives[0]!;
+    for (const path of ['/', '/products', '/products/prd_xw_ham_003', '/counties/xuanwei', `/cooperatives/org_coop_${coop.id}`, '/cart']) {
+      const { html } = await page(path);
+      expect(html, path).not.toMatch(/demo/i);
+    }
   });
 });

@@ -43,7 +43,7 @@ import { CHROMIUM_PATH, RESULTS_DIR, screenshot, useViewport, VIEWPORTS, type Jo
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const JOURNEYS_DIR = path.join(import.meta.dirname, 'journeys');
-const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler');
+export const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler');
 /** Generous: a journey may wait up to a minute for a sign-in slot. */
 const JOURNEY_TIMEOUT_MS = 150_000;
 
@@ -58,7 +58,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -71,12 +71,12 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(command: string, args: string[]): void {
+export function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
   if (result.status !== 0) throw new Error(`${path.basename(command)} ${args.join(' ')} exited with ${result.status}`);
 }
 
-async function waitForHealth(baseUrl: string, server: ChildProcess, timeoutMs = 90_000): Promise<void> {
+export async function waitForHealth(baseUrl: string, server: ChildProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}; see test-results/wrangler-dev.log`);
@@ -97,7 +97,7 @@ async function distinctFreePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-function startServer(port: number, inspectorPort: number, persistTo: string, vars: Record<string, string> = {}): ChildProcess {
+export function startServer(port: number, inspectorPort: number, persistTo: string, vars: Record<string, string> = {}): ChildProcess {
   const log = createWriteStream(path.join(RESULTS_DIR, 'wrangler-dev.log'));
   const server = spawn(
     WRANGLER,
@@ -121,7 +121,7 @@ function startServer(port: number, inspectorPort: number, persistTo: string, var
   return server;
 }
 
-async function stopServer(server: ChildProcess): Promise<void> {
+export async function stopServer(server: ChildProcess): Promise<void> {
   if (server.exitCode !== null || server.pid === undefined) return;
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   try {
@@ -258,4 +258,5 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+// Imported by test/e2e/lighthouse.ts for its server helpers: only run the journeys when started directly.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await main();

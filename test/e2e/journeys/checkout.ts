@@ -29,7 +29,7 @@ async function addToCart(page: Page, baseUrl: string, product: { id: string; qua
   const form = page.locator('form[action="/cart/items"]');
   assert.equal(await form.count(), 1, `the page of ${product.id} has an add-to-cart form`);
   await form.locator('input[name="quantity"]').fill(String(product.quantity));
-  await Promise.all([page.waitForURL(/\/cart\?added=1/), form.locator('button[type="submit"]').click()]);
+  await Promise.all([page.waitForURL(/\/cart\?added=1/), form.locator('button[type="submit"]:not([formaction])').click()]);
 }
 
 const checkoutJourney: Journey = async ({ browser, baseUrl }) => {
