@@ -19,6 +19,7 @@ import { isTrustedOrigin } from './lib/origins';
 import { publicCache, publishAfterWrites } from './lib/public-cache';
 import { limitGuestWrites, type RateLimitBinding } from './lib/rate-limit';
 import { CART_COOKIE } from './orders';
+import { CART_COUNT_COOKIE } from './views/cart-count';
 import { ApiDocsPage } from './views/api-docs';
 import { createRouter } from './lib/router';
 import { cooperativesApi } from './cooperatives';
@@ -193,7 +194,9 @@ export function createApp() {
   app.use('*', provideDb, relayNotifications, chooseLocale, resolveActor, publishAfterWrites);
   // Public reads answered from the Cache API (src/lib/public-cache.ts), registered here so pages and
   // handlers stay unaware of it. Anyone who could see something of their own bypasses it.
-  const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || getCookie(c, CART_COOKIE) !== undefined });
+  // A cart (its id, or the count the tab bar shows without JavaScript) makes the page someone's own.
+  const withCart = (c: Context<AppEnv>) => getCookie(c, CART_COOKIE) !== undefined || getCookie(c, CART_COUNT_COOKIE) !== undefined;
+  const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || withCart(c) });
   for (const path of PUBLIC_READS) app.use(path, cached);
   const signedIn = (c: Context<AppEnv>) => hasCredentials(c.req.raw.headers);
   for (const [path, binding, action] of GUEST_WRITES) app.post(path, limitGuestWrites({ binding, action, signedIn }));

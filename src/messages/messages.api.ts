@@ -36,7 +36,8 @@ const read = createRoute({
   path: '/messages/read',
   tags,
   summary: 'Mark one message, or the whole inbox, read',
-  request: { body: { content: { 'application/json': { schema: scopeQuery.extend({ id: z.string().min(1).max(90).optional() }) } }, required: false } },
+  // Strict: every field is optional, so an unknown key would otherwise pass as an empty body (mark everything read).
+  request: { body: { content: { 'application/json': { schema: scopeQuery.extend({ id: z.string().min(1).max(90).optional() }).strict() } }, required: false } },
   responses: {
     200: { description: 'How many changed', content: { 'application/json': { schema: z.object({ marked: z.number().int() }) } } },
     ...errorResponses,

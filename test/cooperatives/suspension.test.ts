@@ -40,7 +40,7 @@ describe('a suspended cooperative sells nothing', () => {
     const stock = await stockOf(published);
     const order = await callJson('/api/v1/orders', { method: 'POST', json: orderBody([{ productId: published, quantity: 1 }], { delivery: pickupAtShowroom, contact, paymentMethod: 'pay_at_pickup' }) });
     expect(order.status).toBe(422);
-    expect(order.body.errors).toEqual([{ path: 'body.items.0.productId', message: expect.stringMatching(/not for sale/) }]);
+    expect(order.body.errors).toEqual([{ path: 'body.items.0.productId', rule: 'unavailable', message: expect.stringMatching(/not for sale/) }]);
     expect(await stockOf(published)).toBe(stock);
 
     expect((await adminAction(coop.id, 'verify')).status).toBe(200);

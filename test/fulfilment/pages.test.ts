@@ -67,7 +67,11 @@ describe('the shipments page', () => {
     expect(slip.text).toContain('XW-HAM-001');
     expect(slip.text).toContain('<strong>3</strong>');
     expect(slip.text).toContain('控江路社区商业中心');
-    expect(slip.text).toContain('@media print');
+    // Printed without the site's header, tab bar and buttons: the print rules live in the linked stylesheet.
+    const stylesheet = /<link rel="stylesheet" href="(\/assets\/css\/base\.[0-9a-f]+\.css)"/.exec(slip.text)?.[1];
+    expect(stylesheet).toBeDefined();
+    const css = await (await env.ASSETS.fetch(`http://localhost${stylesheet}`)).text();
+    expect(css).toMatch(/@media print\{[^}]*header\.site[^}]*\.no-print\{display:none\}/);
   });
 
   it("Should name who collects a pickup order on its packing slip", async () => {

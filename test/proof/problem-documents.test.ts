@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, problemBody, problemResponse } from '../../src/lib/errors';
-import { openGroupBuy } from '../helpers/group-buys';
+import { joinGroupBuy, openGroupBuy } from '../helpers/group-buys';
 import { callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 
@@ -26,7 +26,11 @@ describe('problem documents', () => {
 
     it('Should answer a pickup before the group closed with status 409 and the group state as groupBuyStatus', async () => {
       const group = await openGroupBuy(showroom);
-      const res = await callJson(`/api/v1/group-buys/${group.id}/pickups`, { method: 'POST', token: showroom, json: { pickupCode: 'ABCDEF' } });
+      // A code someone holds: a code nobody holds is 404 whatever the group's state.
+      const joined = await joinGroupBuy(group.id);
+      expect(joined.status).toBe(201);
+      const pickupCode = (joined.body as { pickupCode: string }).pickupCode;
+      const res = await callJson(`/api/v1/group-buys/${group.id}/pickups`, { method: 'POST', token: showroom, json: { pickupCode } });
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ status: 409, code: 'invalid_state', groupBuyStatus: 'open' });
     });
