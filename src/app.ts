@@ -196,7 +196,9 @@ export function createApp() {
   // handlers stay unaware of it. Anyone who could see something of their own bypasses it.
   // A cart (its id, or the count the tab bar shows without JavaScript) makes the page someone's own.
   const withCart = (c: Context<AppEnv>) => getCookie(c, CART_COOKIE) !== undefined || getCookie(c, CART_COUNT_COOKIE) !== undefined;
-  const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || withCart(c) });
+  // `?lang=` answers set the language cookie, which a shared entry cannot carry: those go to the handler.
+  const switchesLanguage = (c: Context<AppEnv>) => c.req.query('lang') !== undefined;
+  const cached = publicCache({ personalised: (c) => hasCredentials(c.req.raw.headers) || withCart(c) || switchesLanguage(c) });
   for (const path of PUBLIC_READS) app.use(path, cached);
   const signedIn = (c: Context<AppEnv>) => hasCredentials(c.req.raw.headers);
   for (const [path, binding, action] of GUEST_WRITES) app.post(path, limitGuestWrites({ binding, action, signedIn }));

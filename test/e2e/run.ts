@@ -38,6 +38,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { applyMigrations, verifyBackup } from '../../scripts/d1-local';
 import { startFakeProviders, type FakeProviders } from './fake-providers';
 import { CHROMIUM_PATH, RESULTS_DIR, screenshot, useViewport, VIEWPORTS, type Journey, type Viewport } from './support';
 
@@ -140,6 +141,12 @@ export async function stopServer(server: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The backup round trip runs after a full run, or when asked for by name (`npm run test:e2e -- backup`). */
+function backupCheckWanted(filter: string[]): boolean {
+  const words = filter.filter((word) => !VIEWPORTS.some((v) => v.name === word));
+  return words.length === 0 || words.includes('backup');
+}
+
 function journeyFiles(filter: string[]): string[] {
   const words = filter.filter((word) => !VIEWPORTS.some((v) => v.name === word));
   return readdirSync(JOURNEYS_DIR)
@@ -200,7 +207,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const files = journeyFiles(filter);
-  if (files.length === 0) {
+  if (files.length === 0 && !(filter.includes('backup'))) {
     console.error(`No journeys in test/e2e/journeys${filter.length ? ` matching ${filter.join(', ')}` : ''}.`);
     return 1;
   }
@@ -216,7 +223,7 @@ async function main(): Promise<number> {
   let failed = 0;
   try {
     console.log(`Preparing a fresh database in ${persistTo}`);
-    run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    console.log(applyMigrations(persistTo));
     run(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/seed-local.ts', '--persist-to', persistTo]);
     // A journey exporting `fakeProviders = true` gets WeChat Pay and Alipay on loopback (test/e2e/fake-providers.ts),
     // configured into wrangler dev; process.env.FAKE_PROVIDERS_URL tells it where.
@@ -243,6 +250,21 @@ async function main(): Promise<number> {
         const label = module.viewports === 'self' ? name : `${name} @${viewport.name}`;
         if (await runJourney(browser, baseUrl, file, module, viewport, label)) passed += 1;
         else failed += 1;
+      }
+    }
+    // The database the journeys wrote to, backed up and restored into a fresh one: every table's row count must match.
+    await browser?.close().catch(() => undefined);
+    if (server) await stopServer(server);
+    server = undefined;
+    if (backupCheckWanted(filter)) {
+      const started = Date.now();
+      const backup = verifyBackup(persistTo);
+      if (backup.differences.length) {
+        console.log(`  ✗ backup-restore\n      ${backup.differences.join('\n      ')}`);
+        failed += 1;
+      } else {
+        console.log(`  ✓ backup-restore: ${backup.rows} rows in ${backup.tables} tables, same counts after restore (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        passed += 1;
       }
     }
   } catch (error) {

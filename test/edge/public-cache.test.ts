@@ -66,6 +66,15 @@ describe('public reads from the Cache API', () => {
     expect(await zh.text()).not.toBe(enHtml);
   });
 
+  it('Should remember a language chosen with ?lang= on every visit, never serving that answer from a shared entry', async () => {
+    for (let visit = 0; visit < 2; visit += 1) {
+      const res = await get('/products?lang=en');
+      expect(res.headers.get('x-cache')).toBeNull();
+      expect(res.headers.get('set-cookie')).toMatch(/lang=en/);
+      expect(await res.text()).toContain('<html lang="en">');
+    }
+  });
+
   it('Should show every price and stock change on the very next read, API and page, with 0 stale reads in 20 alternations', async () => {
     let stale = 0;
     let stock = (await (await get(`/api/v1/products/${HAM}`)).json<{ stock: number }>()).stock;

@@ -22,7 +22,7 @@ const institutionJourney: Journey = async ({ browser, baseUrl }) => {
   // 2. Twenty bags: the cart shows the tier price.
   const form = page.locator('form[action="/cart/items"]');
   await form.locator('input[name="quantity"]').fill(String(PRODUCT.quantity));
-  await Promise.all([page.waitForURL(/\/cart\?added=1/), form.locator('button[type="submit"]').click()]);
+  await Promise.all([page.waitForURL(/\/cart\?added=1/), form.locator('button[type="submit"]:not([formaction])').click()]);
   const line = page.locator(`li[data-product-id="${PRODUCT.id}"]`);
   const lineText = await line.innerText();
   assert.ok(lineText.includes(PRODUCT.tierPrice), `the cart line shows the tier price ${PRODUCT.tierPrice}: ${lineText}`);

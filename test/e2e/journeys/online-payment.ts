@@ -28,7 +28,7 @@ async function checkOut(page: Page, baseUrl: string, method: '微信支付' | '�
   await page.goto(`${baseUrl}/products/${product.id}`);
   const form = page.locator('form[action="/cart/items"]');
   await form.locator('input[name="quantity"]').fill(String(product.quantity));
-  await Promise.all([page.waitForURL(/\/cart\?added=1/), form.locator('button[type="submit"]').click()]);
+  await Promise.all([page.waitForURL(/\/cart\?added=1/), form.locator('button[type="submit"]:not([formaction])').click()]);
   await Promise.all([page.waitForURL(/\/checkout$/), page.getByRole('link', { name: '去结算' }).click()]);
   await page.getByLabel('到展销馆自提').check();
   await page.getByLabel('自提点').selectOption(LIJIANG_SHOWROOM);
