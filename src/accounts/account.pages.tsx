@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { user } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { PHONE_ACCOUNT_EMAIL_DOMAIN } from '../messages';
 import { kindLabel, roleLabel, statusLabel, t } from './accounts.i18n';
 import { callAuth } from './auth-forward';
 import * as invitations from './invitations.service';
@@ -15,7 +16,9 @@ async function renderAccount(c: Context<AppEnv>, state: { error?: AppError; save
   const locale = c.var.locale;
   const m = t(locale);
   const actor = requireActor(c);
-  const [profile] = await c.var.db.select({ phone: user.phone }).from(user).where(eq(user.id, actor.userId)).limit(1);
+  const [profile] = await c.var.db.select({ phone: user.phone, phoneNumber: user.phoneNumber }).from(user).where(eq(user.id, actor.userId)).limit(1);
+  // An account made by phone sign-in has a placeholder address nobody can read or mail: show the number instead.
+  const phoneAccount = actor.email.endsWith(`@${PHONE_ACCOUNT_EMAIL_DOMAIN}`);
   return renderPage(
     c,
     m.account,
@@ -30,8 +33,8 @@ async function renderAccount(c: Context<AppEnv>, state: { error?: AppError; save
       <section class="card stack">
         <h2>{m.profile}</h2>
         <dl class="facts">
-          <dt>{m.email}</dt>
-          <dd>{actor.email}</dd>
+          <dt>{phoneAccount ? m.signInPhone : m.email}</dt>
+          <dd>{phoneAccount ? (profile?.phoneNumber ?? '') : actor.email}</dd>
         </dl>
         <form method="post" action="/account" class="inline">
           <div>
@@ -40,7 +43,7 @@ async function renderAccount(c: Context<AppEnv>, state: { error?: AppError; save
           </div>
           <div>
             <label for="phone">{m.phone}</label>
-            <input id="phone" name="phone" type="tel" maxlength={30} value={profile?.phone ?? ''} />
+            <input id="phone" name="phone" type="tel" maxlength={30} value={profile?.phone ?? profile?.phoneNumber ?? ''} />
           </div>
           <button type="submit">{m.save}</button>
         </form>

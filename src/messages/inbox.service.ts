@@ -3,7 +3,7 @@
  * organisation rather than to one member; any member reading one marks it read for all). Codes and reset
  * links (`auth.*`) never appear in an inbox.
  */
-import { and, desc, eq, inArray, isNull, notLike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { messageDeliveries, notifications } from '../db/schema';
 import type { Actor } from '../env';
@@ -62,5 +62,15 @@ export async function localOutbox(db: Db, limit = 100) {
     .innerJoin(notifications, eq(notifications.id, messageDeliveries.notificationId))
     .where(eq(messageDeliveries.provider, 'local'))
     .orderBy(desc(messageDeliveries.createdAt), desc(messageDeliveries.id))
+    .limit(limit);
+}
+
+/** Dev-only: text messages not yet delivered because SMS quiet hours (21:00–08:00 Shanghai) hold them until `dueAt`. */
+export async function heldSms(db: Db, now: number, limit = 100) {
+  return db
+    .select({ id: notifications.id, kind: notifications.kind, phone: notifications.phone, dueAt: notifications.enqueuedAt })
+    .from(notifications)
+    .where(and(isNull(notifications.deliveredAt), isNotNull(notifications.phone), gt(notifications.enqueuedAt, now)))
+    .orderBy(asc(notifications.enqueuedAt), asc(notifications.id))
     .limit(limit);
 }

@@ -2,9 +2,10 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { shanghaiDateTime } from '../lib/time';
 import { Layout } from '../views/layout';
 import { createChannels } from './channels';
-import { listInbox, localOutbox, markRead, scopeFor } from './inbox.service';
+import { heldSms, listInbox, localOutbox, markRead, scopeFor } from './inbox.service';
 import { t } from './messages.i18n';
 
 export const messagesPages = new Hono<AppEnv>();
@@ -115,6 +116,7 @@ messagesPages.get('/dev/outbox', async (c) => {
   if (!devOutboxEnabled(c.env)) throw new AppError('not_found', 'No route for GET /dev/outbox');
   const m = t(c.var.locale);
   const rows = await localOutbox(c.var.db);
+  const held = await heldSms(c.var.db, Date.now());
   return page(
     c,
     m.outbox,
@@ -145,6 +147,27 @@ messagesPages.get('/dev/outbox', async (c) => {
           </tbody>
         </table>
       )}
+      {held.length > 0 ? (
+        <>
+          <h2>{m.held}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{m.to}</th>
+                <th>{m.dueAt}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {held.map((h) => (
+                <tr data-held-kind={h.kind} data-recipient={h.phone ?? ''}>
+                  <td>{`${h.phone} · ${h.kind}`}</td>
+                  <td>{shanghaiDateTime(h.dueAt ?? 0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
     </section>,
   );
 });

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { call } from '../helpers/http';
 import { deliver, deliveries, fakeProviders, insertNotification, notificationState, shanghaiTime, ALIYUN } from '../helpers/messages';
 
 describe('message delivery through the queue', () => {
@@ -98,6 +99,10 @@ describe('message delivery through the queue', () => {
     expect(result.explicitAcks).toHaveLength(1);
     expect(providers.sms()).toHaveLength(0);
     expect(sent).toEqual([{ body: { notificationId: reminder, only: ['sms'] }, delaySeconds: 9.5 * 3600 }]);
+    // Without a provider, the dev outbox lists it as held until 08:00 (so a developer sees why nothing went).
+    const outbox = await (await call('/dev/outbox')).text();
+    expect(outbox).toContain('<tr data-held-kind="group_buy.participant_formed" data-recipient="13900000001">');
+    expect(outbox).toMatch(/<td>\d{4}-\d{2}-\d{2} 08:00<\/td>/);
     const code = await insertNotification({ kind: 'auth.sign_in_code', payload: JSON.stringify({ code: '123456' }) });
     await deliver([{ notificationId: code }]);
     expect(providers.sms()).toHaveLength(1);

@@ -145,6 +145,13 @@ describe('the phone sign-in pages', () => {
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/messages');
     expect(done.headers.getSetCookie().some((c) => c.includes('session_token'))).toBe(true);
+    // 我的账户 shows the number they signed in with, never the placeholder address behind a phone account.
+    const cookie = done.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const account = await (await call('/account', { headers: { cookie } })).text();
+    expect(account).toContain('登录手机号');
+    expect(account).toContain(`<dd>${phone}</dd>`);
+    expect(account).toContain(`value="${phone}"`);
+    expect(account).not.toContain('phone.shanhai.invalid');
   });
 
   it('Should say so in the page language when the code is wrong', async () => {
