@@ -7,11 +7,13 @@ import { newId } from '../lib/ids';
 /**
  * A notification to an order's buyer (the signed-in buyer, and the contact phone for SMS), as a statement
  * for the event's own batch. `onlyIf` makes it conditional on the event really having happened in that
- * batch (a guarded transition that changed nothing must not announce anything).
+ * batch (a guarded transition that changed nothing must not announce anything). `id`, when the event can
+ * happen only once (a shipment ships once), makes a repeat insert nothing even when two requests land in the
+ * same millisecond, which a time-stamped `onlyIf` alone cannot tell apart.
  */
 export function orderBuyerNotice(
   db: Db,
-  notice: { orderId: string; kind: string; titleZh: string; titleEn: string; payload: Record<string, unknown>; at: number },
+  notice: { id?: string; orderId: string; kind: string; titleZh: string; titleEn: string; payload: Record<string, unknown>; at: number },
   onlyIf?: SQL,
 ): Statement {
   const value = <T,>(v: T, name: string) => sql<T>`${v}`.as(name);
@@ -19,7 +21,7 @@ export function orderBuyerNotice(
     qb
       .select({
         // INSERT … SELECT: every column of the table, in its order.
-        id: value(newId('ntf'), 'id'),
+        id: value(notice.id ?? newId('ntf'), 'id'),
         organizationId: sql<null>`NULL`.as('organization_id'),
         // Raw names: inside INSERT … SELECT drizzle would not apply snake_case to these columns.
         userId: sql<string | null>`"orders"."buyer_user_id"`.as('user_id'),
@@ -35,5 +37,5 @@ export function orderBuyerNotice(
       })
       .from(orders)
       .where(onlyIf ? and(eq(orders.id, notice.orderId), onlyIf) : eq(orders.id, notice.orderId)),
-  );
+  ).onConflictDoNothing();
 }

@@ -154,6 +154,7 @@ export async function shipShipment(db: Db, shipment: ShipmentRow, input: { carri
           orderBuyerNotice(
             db,
             {
+              id: `ntf_shipped_${shipment.id}`,
               orderId: shipment.orderId,
               kind: 'shipment.shipped',
               titleZh: `订单 ${shipment.orderId} 已发货：${input.carrier} ${input.trackingNumber}`,
@@ -182,6 +183,7 @@ export function deliverStatements(db: Db, shipment: Pick<ShipmentRow, 'id' | 'or
       orderBuyerNotice(
         db,
         {
+          id: `ntf_delivered_${shipment.id}`,
           orderId: shipment.orderId,
           kind: 'shipment.delivered',
           titleZh: `订单 ${shipment.orderId} 的包裹已送达`,

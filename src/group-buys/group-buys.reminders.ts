@@ -21,12 +21,19 @@ export const pickupReminderJob: Job = {
     // Literals, not parameters: a bound JS number may arrive as REAL, and then / is not integer division.
     const int = (n: number) => sql.raw(String(Math.trunc(n)));
     const eveningBefore = sql`((${groupBuys.pickupStartsAt} + ${int(SHANGHAI_OFFSET_MS)}) / ${int(DAY_MS)}) * ${int(DAY_MS)} - ${int(SHANGHAI_OFFSET_MS + 6 * HOUR_MS)}`;
+    // A group that forms on the pickup day itself (or a run after midnight) is reminded "today", not "tomorrow";
+    // the date is always written out, since the inbox is read later and an SMS may wait out the quiet hours.
+    const startsDay = sql`((${groupBuys.pickupStartsAt} + ${int(SHANGHAI_OFFSET_MS)}) / ${int(DAY_MS)})`;
+    const today = sql`${startsDay} = ${int(Math.floor((now + SHANGHAI_OFFSET_MS) / DAY_MS))}`;
+    const startsLocal = sql`(${groupBuys.pickupStartsAt} + ${int(SHANGHAI_OFFSET_MS)}) / 1000, 'unixepoch'`;
+    const dateZh = sql`CAST(strftime('%m', ${startsLocal}) AS INTEGER) || '月' || CAST(strftime('%d', ${startsLocal}) AS INTEGER) || '日'`;
+    const dateEn = sql`strftime('%m-%d', ${startsLocal})`;
     const result = await db.run(sql`INSERT OR IGNORE INTO ${notifications} (id, user_id, phone, kind, title_zh, title_en, payload, created_at)
       SELECT 'ntf_pickup_' || ${groupBuyParticipants.id}, ${groupBuyParticipants.userId}, ${groupBuyParticipants.phone}, 'group_buy.pickup_reminder',
-        '明天 ' || ${window} || ' 在 ' || ${organization.name} || ' 提货「' || ${groupBuys.title} || '」，提货码 ' || ${groupBuyParticipants.pickupCode},
-        'Pickup tomorrow ' || ${window} || ' at ' || coalesce(${organization.nameEn}, ${organization.name}) || ': "' || ${groupBuys.title} || '", pickup code ' || ${groupBuyParticipants.pickupCode},
+        CASE WHEN ${today} THEN '今天' ELSE '明天' END || '（' || ${dateZh} || '）' || ${window} || ' 在 ' || ${organization.name} || ' 提货「' || ${groupBuys.title} || '」，提货码 ' || ${groupBuyParticipants.pickupCode},
+        'Pickup ' || CASE WHEN ${today} THEN 'today' ELSE 'tomorrow' END || ' (' || ${dateEn} || ') ' || ${window} || ' at ' || coalesce(${organization.nameEn}, ${organization.name}) || ': "' || ${groupBuys.title} || '", pickup code ' || ${groupBuyParticipants.pickupCode},
         json_object('groupBuyId', ${groupBuys.id}, 'participantId', ${groupBuyParticipants.id}, 'title', ${groupBuys.title}, 'pickup', ${organization.name},
-          'pickupCode', ${groupBuyParticipants.pickupCode}, 'window', ${window}, 'pickupStartsAt', ${groupBuys.pickupStartsAt}),
+          'pickupCode', ${groupBuyParticipants.pickupCode}, 'date', ${dateZh}, 'window', ${window}, 'pickupStartsAt', ${groupBuys.pickupStartsAt}),
         ${now}
       FROM ${groupBuys}
       JOIN ${groupBuyParticipants} ON ${groupBuyParticipants.groupBuyId} = ${groupBuys.id}

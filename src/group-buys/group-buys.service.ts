@@ -128,8 +128,11 @@ export async function createGroupBuy(
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
-  const itemRows = input.items.map((item) => ({
-    id: newId('gbi'),
+  // Item ids share one random stem and end in the item's position: the pages list items by id, so the share
+  // page shows them in the order the organiser listed them (its first item is the one preselected).
+  const itemStem = newId('gbi');
+  const itemRows = input.items.map((item, index) => ({
+    id: `${itemStem}_${String(index).padStart(2, '0')}`,
     groupBuyId: id,
     productId: item.productId,
     unitPriceFen: item.unitPriceFen ?? byId.get(item.productId)!.unitPriceFen,

@@ -58,7 +58,7 @@ const TEMPLATES: Record<string, KindTemplate> = {
   'group_buy.participant_failed': { sms: (p) => ({ key: 'group_failed', params: { title: short(p.title) } }) },
   'group_buy.participant_dropped': { sms: (p) => ({ key: 'group_dropped', params: { title: short(p.title) } }) },
   'group_buy.pickup_reminder': {
-    sms: (p) => ({ key: 'pickup_reminder', params: { title: short(p.title), pickup: short(p.pickup), time: short(p.window, 20), code: short(p.pickupCode, 12) } }),
+    sms: (p) => ({ key: 'pickup_reminder', params: { title: short(p.title), pickup: short(p.pickup), time: short(p.date ? `${str(p.date)} ${str(p.window)}` : p.window, 20), code: short(p.pickupCode, 12) } }),
   },
   'order.paid': { sms: (p) => ({ key: 'order_paid', params: { order: short(p.orderId, 20), amount: formatFen(Number(p.totalFen ?? 0)) } }) },
   'shipment.shipped': {
@@ -103,7 +103,7 @@ export const SMS_TEMPLATE_TEXTS: Record<string, string> = {
   group_formed: '团购“${title}”已成团，到货后凭提货码${code}到${pickup}提货。',
   group_failed: '团购“${title}”未成团，已付款项将原路退回。',
   group_dropped: '团购“${title}”已截止，您未完成付款，名额已取消。',
-  pickup_reminder: '团购“${title}”明天${time}可在${pickup}提货，提货码${code}。',
+  pickup_reminder: '团购“${title}”${time}可在${pickup}提货，提货码${code}。',
   order_paid: '订单${order}已付款${amount}，我们会尽快安排发货。',
   shipment_shipped: '订单${order}已由${carrier}发出，运单号${tracking}。',
   shipment_delivered: '订单${order}已送达，感谢您支持消费帮扶。',

@@ -90,6 +90,7 @@ export function orderPaidStatements(db: Db, bundle: OrderBundle, paymentId: stri
     ...held.map((s) => db.update(shipments).set({ released: true, updatedAt: at }).where(eq(shipments.id, s.id))),
     ...held.map((s) => shipmentNotice(db, s, 'released', at)),
     orderBuyerNotice(db, {
+      id: `ntf_paid_${order.id}`,
       orderId: order.id,
       kind: 'order.paid',
       titleZh: `订单 ${order.id} 已付款 ${formatFen(order.totalFen)}`,

@@ -1,3 +1,4 @@
+import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callJson, demoToken, newUser } from '../helpers/http';
@@ -51,6 +52,22 @@ describe('creating a group buy', () => {
     expect(read.body.pickup.address).toContain('控江路');
     const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'group_buy.create' AND entity_id = ?").bind(body.id).first('n');
     expect(audit).toBe(1);
+  });
+
+  it('Should keep the items in the order the organiser listed them, and preselect the first on the share page', async () => {
+    for (const items of [
+      [{ productId: PRODUCTS.freshShiitake }, { productId: PRODUCTS.shiitake }],
+      [{ productId: PRODUCTS.shiitake }, { productId: PRODUCTS.freshShiitake }],
+    ]) {
+      for (let i = 0; i < 4; i++) {
+        const group = await openGroupBuy(showroom, { items });
+        expect(group.items.map((item) => item.productId)).toEqual(items.map((item) => item.productId));
+        const page = await (await SELF.fetch(group.shareUrl.replace(/^https?:\/\/[^/]+/, 'http://localhost'))).text();
+        const first = items[0]!.productId;
+        expect(page.indexOf(`name="qty_${first}"`)).toBeLessThan(page.indexOf(`name="qty_${items[1]!.productId}"`));
+        expect(page).toMatch(new RegExp(`name="qty_${first}"[^>]*value="1"|value="1"[^>]*name="qty_${first}"`));
+      }
+    }
   });
 
   it('Should default the group price to the list price', async () => {

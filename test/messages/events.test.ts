@@ -4,14 +4,14 @@
  * with no provider configured and the local outbox records exactly what would have been sent.
  */
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { productId, userId } from '../../seeds/seed';
 import { runScheduledJobs } from '../../src/jobs/scheduled';
 import { orgIds } from '../helpers/accounts';
 import { createOrder } from '../helpers/fulfilment';
 import { callJson, demoToken, freshIp, newUser } from '../helpers/http';
 import { joinGroupBuy, openGroupBuy } from '../helpers/group-buys';
-import { deliver, deliveries } from '../helpers/messages';
+import { deliver, deliveries, shanghaiTime } from '../helpers/messages';
 import { makeCooperative, makeProduct } from '../helpers/orders';
 import { canteenTokens, placeCanteenOrder } from '../helpers/procurement';
 import { seedDatabase } from '../helpers/seed';
@@ -21,9 +21,9 @@ const post = (path: string, token?: string, json?: unknown) => callJson(path, { 
 
 /** The newest notification of `kind` matching `where`, delivered through the local outbox. */
 async function sent(kind: string, where = '1 = 1', ...binds: unknown[]) {
-  const row = await env.DB.prepare(`SELECT id, user_id, organization_id, phone, payload FROM notifications WHERE kind = ? AND ${where} ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+  const row = await env.DB.prepare(`SELECT id, user_id, organization_id, phone, payload, title_zh, title_en FROM notifications WHERE kind = ? AND ${where} ORDER BY created_at DESC, rowid DESC LIMIT 1`)
     .bind(kind, ...binds)
-    .first<{ id: string; user_id: string | null; organization_id: string | null; phone: string | null; payload: string | null }>();
+    .first<{ id: string; user_id: string | null; organization_id: string | null; phone: string | null; payload: string | null; title_zh: string; title_en: string }>();
   expect(row, `a ${kind} notification`).not.toBeNull();
   await deliver([{ notificationId: row!.id }], { env });
   const list = await deliveries(row!.id);
@@ -35,8 +35,15 @@ const setLocale = (key: Parameters<typeof userId>[0], locale: string) => env.DB.
 
 let showroom: string;
 beforeAll(async () => {
+  // The afternoon in Shanghai, whenever the suite runs: SMS quiet hours (21:00–08:00) would hold the texts.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(shanghaiTime(14));
   await seedDatabase();
   showroom = await demoToken('showroomManager');
+});
+
+afterAll(() => {
+  vi.useRealTimers();
 });
 
 describe('group buys', () => {
@@ -86,8 +93,34 @@ describe('the pickup reminder', () => {
     await runScheduledJobs(env, evening + 2 * HOUR);
     expect(await count()).toBe(1);
     const { sms, row } = await sent('group_buy.pickup_reminder', 'phone = ?', '13911110003');
-    expect(sms!.content).toEqual({ templateCode: 'pickup_reminder', params: { title: '黑米拼团', pickup: expect.any(String), time: '10:00-12:00', code: joined.body.pickupCode } });
+    const date = new Date(opens + 8 * HOUR);
+    const dateZh = `${date.getUTCMonth() + 1}月${date.getUTCDate()}日`;
+    expect(sms!.content).toEqual({ templateCode: 'pickup_reminder', params: { title: '黑米拼团', pickup: expect.any(String), time: `${dateZh} 10:00-12:00`, code: joined.body.pickupCode } });
     expect(JSON.parse(row.payload!).pickupStartsAt).toBe(opens);
+    expect(row.title_zh).toMatch(new RegExp(`^明天（${dateZh}）10:00-12:00 在 .+ 提货「黑米拼团」，提货码 ${joined.body.pickupCode}$`));
+  });
+
+  it('Should say "today", not "tomorrow", when the group forms on the pickup day itself', async () => {
+    const HOUR = 3_600_000;
+    // The window opens at 20:00 Shanghai (12:00 UTC) tomorrow; the group forms and the job runs at 09:00 Shanghai that day.
+    const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR + 24 * HOUR;
+    const opens = day + 12 * HOUR;
+    const group = await openGroupBuy(showroom, {
+      minParticipants: 1,
+      title: '当日团',
+      closesAt: new Date(Date.now() + HOUR).toISOString(),
+      pickupStartsAt: new Date(opens).toISOString(),
+      pickupEndsAt: new Date(opens + 2 * HOUR).toISOString(),
+    });
+    await joinGroupBuy(group.id, { phone: '13911110013' });
+    await post(`/api/v1/group-buys/${group.id}/close`, showroom);
+    await runScheduledJobs(env, day + 1 * HOUR); // 09:00 Shanghai on the pickup day
+    const { sms, row } = await sent('group_buy.pickup_reminder', 'phone = ?', '13911110013');
+    const date = new Date(opens + 8 * HOUR);
+    const dateZh = `${date.getUTCMonth() + 1}月${date.getUTCDate()}日`;
+    expect(row.title_zh).toMatch(new RegExp(`^今天（${dateZh}）20:00-22:00 在 `));
+    expect(row.title_en).toMatch(/^Pickup today \(\d{2}-\d{2}\) 20:00-22:00 at /);
+    expect((sms!.content as { params: { time: string } }).params.time).toBe(`${dateZh} 20:00-22:00`);
   });
 });
 
