@@ -17,6 +17,7 @@ import {
   type GroupItem,
 } from './group-buys.queries';
 import { insertRows } from './group-buys.statements';
+import { openedAnnouncement } from './group-buys.announce';
 
 /** Who may organise a group buy: institutions buying for their staff or residents. */
 export const ORGANIZER_KINDS = ['canteen', 'enterprise', 'showroom'] as const;
@@ -143,6 +144,7 @@ export async function createGroupBuy(
       await runBatch(db, [
         db.insert(groupBuys).values(row),
         ...insertRows(db, groupBuyItems, itemRows),
+        openedAnnouncement(db, row, ctx.now),
         auditEntry(db, {
           actor,
           action: ctx.repeatOf ? 'group_buy.repeat' : 'group_buy.create',

@@ -42,13 +42,16 @@ export async function recipientsOf(db: Db, row: NotificationRow): Promise<Recipi
       if (isLocale(person.locale)) locale = person.locale;
     }
   } else if (row.organizationId) {
-    // An organisation's message goes to its owners.
-    const owners = await db
-      .select({ email: user.email, locale: user.locale })
+    // An organisation's message goes to its owners; a cooperative run by its clerks alone (staff, no owner
+    // account) hears through them, or a settlement paid to it would reach nobody.
+    const members = await db
+      .select({ email: user.email, locale: user.locale, role: member.role })
       .from(member)
       .innerJoin(user, eq(user.id, member.userId))
-      .where(and(eq(member.organizationId, row.organizationId), eq(member.role, 'owner')))
-      .limit(20);
+      .where(eq(member.organizationId, row.organizationId))
+      .orderBy(sql`${member.role} <> 'owner'`, member.createdAt)
+      .limit(50);
+    const owners = members.some((m) => m.role === 'owner') ? members.filter((m) => m.role === 'owner').slice(0, 20) : members.slice(0, 20);
     emails = owners.map((o) => o.email).filter(mailable);
     if (owners[0] && isLocale(owners[0].locale)) locale = owners[0].locale;
   }

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { messageDeliveries, notifications } from '../db/schema';
+import { messageDeliveries, messagePreferences, notifications } from '../db/schema';
 import type { Actor } from '../env';
 import { AppError } from '../lib/errors';
 
@@ -73,4 +73,21 @@ export async function heldSms(db: Db, now: number, limit = 100) {
     .where(and(isNull(notifications.deliveredAt), isNotNull(notifications.phone), gt(notifications.enqueuedAt, now)))
     .orderBy(asc(notifications.enqueuedAt), asc(notifications.id))
     .limit(limit);
+}
+
+export type MessagePreferences = { marketing: boolean };
+
+/** A person's choices; without a saved row, marketing messages are on. */
+export async function preferencesOf(db: Db, userId: string): Promise<MessagePreferences> {
+  const row = await db.select({ marketing: messagePreferences.marketing }).from(messagePreferences).where(eq(messagePreferences.userId, userId)).get();
+  return { marketing: row?.marketing ?? true };
+}
+
+/** Saves a person's choices (one row per person, upserted). Transactional messages ignore them. */
+export async function savePreferences(db: Db, userId: string, preferences: MessagePreferences, now = Date.now()): Promise<MessagePreferences> {
+  await db
+    .insert(messagePreferences)
+    .values({ userId, marketing: preferences.marketing, updatedAt: now })
+    .onConflictDoUpdate({ target: messagePreferences.userId, set: { marketing: preferences.marketing, updatedAt: now } });
+  return preferences;
 }

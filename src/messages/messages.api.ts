@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError, errorResponses } from '../lib/errors';
 import { createRouter } from '../lib/router';
-import { listInbox, markRead, scopeFor, unreadCount } from './inbox.service';
+import { listInbox, markRead, preferencesOf, savePreferences, scopeFor, unreadCount } from './inbox.service';
 
 const tags = ['Messages'];
 
@@ -44,6 +44,34 @@ const read = createRoute({
   },
 });
 
+const preferencesSchema = z
+  .object({ marketing: z.boolean().openapi({ description: 'Marketing-type messages (new group buys at your pickup point). Codes, refunds, pickups and orders always go.' }) })
+  .strict()
+  .openapi('MessagePreferences');
+
+const getPreferences = createRoute({
+  method: 'get',
+  path: '/messages/preferences',
+  tags,
+  summary: 'Which messages you receive',
+  responses: {
+    200: { description: 'Your choices (marketing is on until you turn it off)', content: { 'application/json': { schema: preferencesSchema } } },
+    ...errorResponses,
+  },
+});
+
+const putPreferences = createRoute({
+  method: 'put',
+  path: '/messages/preferences',
+  tags,
+  summary: 'Turn marketing-type messages on or off',
+  request: { body: { content: { 'application/json': { schema: preferencesSchema } }, required: true } },
+  responses: {
+    200: { description: 'Saved', content: { 'application/json': { schema: preferencesSchema } } },
+    ...errorResponses,
+  },
+});
+
 function actorOf(actor: import('../env').Actor | null) {
   if (!actor) throw new AppError('unauthenticated', 'Sign in to continue');
   return actor;
@@ -60,4 +88,6 @@ export const messagesApi = createRouter()
     const actor = actorOf(c.var.actor);
     const body = c.req.valid('json') ?? {};
     return c.json({ marked: await markRead(c.var.db, scopeFor(actor, body.organizationId), body.id) }, 200);
-  });
+  })
+  .openapi(getPreferences, async (c) => c.json(await preferencesOf(c.var.db, actorOf(c.var.actor).userId), 200))
+  .openapi(putPreferences, async (c) => c.json(await savePreferences(c.var.db, actorOf(c.var.actor).userId, c.req.valid('json')), 200));

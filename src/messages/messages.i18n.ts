@@ -17,8 +17,9 @@ export const t = messages({
     to: '收件人',
     content: '内容',
     preferences: '营销类消息',
-    marketingOn: '接收营销类消息（验证码、退款等交易消息总会发送）',
+    marketingOn: '接收新团上线等营销类消息（验证码、退款、提货等交易消息总会发送）',
     save: '保存',
+    saved: '已保存消息设置。',
   },
   en: {
     inbox: 'Messages',
@@ -36,7 +37,8 @@ export const t = messages({
     to: 'To',
     content: 'Content',
     preferences: 'Marketing messages',
-    marketingOn: 'Receive marketing messages (codes, refunds and other transactional messages always go)',
+    marketingOn: 'Receive marketing messages such as new group buys (codes, refunds, pickups and other transactional messages always go)',
     save: 'Save',
+    saved: 'Your message settings are saved.',
   },
 });

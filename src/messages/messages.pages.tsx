@@ -5,7 +5,8 @@ import { AppError } from '../lib/errors';
 import { shanghaiDateTime } from '../lib/time';
 import { Layout } from '../views/layout';
 import { createChannels } from './channels';
-import { heldSms, listInbox, localOutbox, markRead, scopeFor } from './inbox.service';
+import { heldSms, listInbox, localOutbox, markRead, preferencesOf, savePreferences, scopeFor } from './inbox.service';
+import { Notice } from '../views/kit';
 import { t } from './messages.i18n';
 
 export const messagesPages = new Hono<AppEnv>();
@@ -69,17 +70,34 @@ function MessageList({ items, c, org }: { items: InboxItem[]; c: Context<AppEnv>
   );
 }
 
+/** The person's own choices, under their own inbox (an organisation's inbox has none). */
+function PreferencesForm({ c, marketing }: { c: Context<AppEnv>; marketing: boolean }) {
+  const m = t(c.var.locale);
+  return (
+    <form method="post" action="/messages/preferences" class="message-preferences">
+      <fieldset>
+        <legend>{m.preferences}</legend>
+        <label class="choice">
+          <input type="checkbox" name="marketing" value="on" checked={marketing} /> {m.marketingOn}
+        </label>
+        <button type="submit">{m.save}</button>
+      </fieldset>
+    </form>
+  );
+}
+
 messagesPages.get('/messages', async (c) => {
   const actor = c.var.actor;
   if (!actor) return c.redirect(`/sign-in?next=${encodeURIComponent(currentPath(c))}`, 303);
   const org = c.req.query('org') || undefined;
   const m = t(c.var.locale);
-  const items = await listInbox(c.var.db, scopeFor(actor, org));
+  const [items, preferences] = await Promise.all([listInbox(c.var.db, scopeFor(actor, org)), org ? null : preferencesOf(c.var.db, actor.userId)]);
   return page(
     c,
     m.inbox,
     <section>
       <h1>{m.inbox}</h1>
+      {c.req.query('saved') === '1' ? <Notice>{m.saved}</Notice> : null}
       <InboxTabs c={c} current={org} />
       <MessageList items={items} c={c} org={org} />
       {items.some((i) => !i.readAt) ? (
@@ -88,6 +106,7 @@ messagesPages.get('/messages', async (c) => {
           <button type="submit">{m.markAllRead}</button>
         </form>
       ) : null}
+      {preferences ? <PreferencesForm c={c} marketing={preferences.marketing} /> : null}
     </section>,
   );
 });
@@ -100,6 +119,15 @@ messagesPages.post('/messages/read', async (c) => {
   const id = typeof body.id === 'string' && body.id ? body.id : undefined;
   await markRead(c.var.db, scopeFor(actor, org), id);
   return c.redirect(org ? `/messages?org=${encodeURIComponent(org)}` : '/messages', 303);
+});
+
+messagesPages.post('/messages/preferences', async (c) => {
+  const actor = c.var.actor;
+  if (!actor) return c.redirect('/sign-in?next=%2Fmessages', 303);
+  // An unticked checkbox is simply absent from the form.
+  const body = await c.req.parseBody();
+  await savePreferences(c.var.db, actor.userId, { marketing: body.marketing === 'on' });
+  return c.redirect('/messages?saved=1', 303);
 });
 
 /**

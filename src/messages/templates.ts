@@ -35,7 +35,7 @@ const short = (value: unknown, max = 35) => str(value).slice(0, max);
 type KindTemplate = {
   sms?: (p: Payload) => { key: string; params: Record<string, string> };
   /** Extra lines for the e-mail body, after the title. */
-  emailLines?: (p: Payload, locale: Locale) => string[];
+  emailLines?: (p: Payload, locale: Locale, appUrl: string) => string[];
   email?: boolean;
   urgent?: boolean;
   marketing?: boolean;
@@ -57,6 +57,12 @@ const TEMPLATES: Record<string, KindTemplate> = {
   },
   'group_buy.participant_failed': { sms: (p) => ({ key: 'group_failed', params: { title: short(p.title) } }) },
   'group_buy.participant_dropped': { sms: (p) => ({ key: 'group_dropped', params: { title: short(p.title) } }) },
+  // Marketing: left out for those who turned marketing messages off (Alibaba sends it as a 推广短信).
+  'group_buy.opened': {
+    sms: (p) => ({ key: 'group_opened', params: { pickup: short(p.pickup), title: short(p.title), closes: short(p.closes, 20) } }),
+    emailLines: (p, l, appUrl) => [l === 'en' ? `Join: ${appUrl}${str(p.link)}` : `参团：${appUrl}${str(p.link)}`],
+    marketing: true,
+  },
   'group_buy.pickup_reminder': {
     sms: (p) => ({ key: 'pickup_reminder', params: { title: short(p.title), pickup: short(p.pickup), time: short(p.date ? `${str(p.date)} ${str(p.window)}` : p.window, 20), code: short(p.pickupCode, 12) } }),
   },
@@ -90,7 +96,7 @@ export function render(row: NotificationRow, locale: Locale, appUrl: string): Re
   const inbox = locale === 'en' ? `Your messages: ${appUrl}/messages` : `我的消息：${appUrl}/messages`;
   return {
     sms: template.sms ? template.sms(payload) : null,
-    email: template.email === false ? null : { subject: title, text: [title, ...(template.emailLines?.(payload, locale) ?? []), '', inbox].join('\n') },
+    email: template.email === false ? null : { subject: title, text: [title, ...(template.emailLines?.(payload, locale, appUrl) ?? []), '', inbox].join('\n') },
     urgent: template.urgent ?? false,
     marketing: template.marketing ?? false,
   };
@@ -103,6 +109,7 @@ export const SMS_TEMPLATE_TEXTS: Record<string, string> = {
   group_formed: '团购“${title}”已成团，到货后凭提货码${code}到${pickup}提货。',
   group_failed: '团购“${title}”未成团，已付款项将原路退回。',
   group_dropped: '团购“${title}”已截止，您未完成付款，名额已取消。',
+  group_opened: '${pickup}新团上线：“${title}”，${closes}截止，欢迎参团。拒收请回复R',
   pickup_reminder: '团购“${title}”${time}可在${pickup}提货，提货码${code}。',
   order_paid: '订单${order}已付款${amount}，我们会尽快安排发货。',
   shipment_shipped: '订单${order}已由${carrier}发出，运单号${tracking}。',

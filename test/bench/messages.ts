@@ -63,7 +63,7 @@ async function main() {
         ALIYUN_ACCESS_KEY_ID: 'LTAI-bench',
         ALIYUN_ACCESS_KEY_SECRET: SECRET,
         ALIYUN_SMS_SIGN_NAME: '山海消费帮扶',
-        SMS_TEMPLATES: JSON.stringify({ group_formed: 'SMS_200001' }),
+        SMS_TEMPLATES: JSON.stringify({ sign_in_code: 'SMS_200001' }),
       },
       // The network boundary: every outbound fetch of the worker lands here.
       outboundService: async (request: Request) => {
@@ -89,12 +89,14 @@ async function main() {
     for (let i = 0; i < statements.length; i += 50) await d1.batch(statements.slice(i, i + 50).map((s) => d1.prepare(s)));
     console.log(`Writing ${COUNT.toLocaleString('en-US')} notifications to the outbox...`);
     // One statement (a recursive CTE) rather than thousands of bound inserts through Miniflare's Node proxy.
+    // Sign-in codes: the one SMS that ignores the quiet hours (21:00–08:00 Shanghai), so the bench measures the
+    // same path at any hour (a group-formed text written at night waits for 08:00, as it should).
     await d1
       .prepare(
         `INSERT INTO notifications (id, phone, kind, title_zh, title_en, payload, created_at)
          WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1 - 1)
-         SELECT 'ntf_bench_' || printf('%06d', i), '139' || printf('%08d', i), 'group_buy.participant_formed', '已成团', 'Formed',
-                json_object('title', '普洱拼团', 'pickup', '静安展销馆', 'pickupCode', 'K' || i), ?2 FROM seq`,
+         SELECT 'ntf_bench_' || printf('%06d', i), '139' || printf('%08d', i), 'auth.sign_in_code', '验证码', 'Sign-in code',
+                json_object('code', printf('%06d', i)), ?2 FROM seq`,
       )
       .bind(COUNT, Date.now())
       .run();

@@ -110,6 +110,8 @@ export function startServer(port: number, inspectorPort: number, persistTo: stri
       '--persist-to', persistTo,
       '--var', `APP_URL:http://127.0.0.1:${port}`,
       ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+      // /__scheduled fires the Cron Trigger by hand (the pickup reminder journey runs the jobs once).
+      '--test-scheduled',
       '--show-interactive-dev-session=false',
       '--live-reload=false',
       '--log-level', 'warn',

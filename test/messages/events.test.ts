@@ -7,10 +7,12 @@ import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { productId, userId } from '../../seeds/seed';
 import { runScheduledJobs } from '../../src/jobs/scheduled';
+import { formatFen } from '../../src/lib/money';
 import { orgIds } from '../helpers/accounts';
 import { createOrder } from '../helpers/fulfilment';
 import { callJson, demoToken, freshIp, newUser } from '../helpers/http';
-import { joinGroupBuy, openGroupBuy } from '../helpers/group-buys';
+import { joinGroupBuy, nextPhone, openGroupBuy } from '../helpers/group-buys';
+import { coops } from '../helpers/cooperatives';
 import { deliver, deliveries, shanghaiTime } from '../helpers/messages';
 import { makeCooperative, makeProduct } from '../helpers/orders';
 import { canteenTokens, placeCanteenOrder } from '../helpers/procurement';
@@ -240,5 +242,85 @@ describe('accounts', () => {
     const { row, sms, email } = await sent('auth.sign_in_code', 'phone = ?', '13911110009');
     expect(sms!.content).toEqual({ templateCode: 'sign_in_code', params: { code: JSON.parse(row.payload!).code } });
     expect(email).toBeUndefined();
+  });
+});
+
+describe('settlements', () => {
+  it('Should mail the cooperative that its statement was paid, with the net and bank reference', async () => {
+    const admin = await demoToken('admin');
+    const at = Date.parse('2026-01-15T02:00:00Z');
+    await createOrder({ at, parts: [{ lines: [{ productId: HAM, quantity: 2 }], status: 'delivered' }] });
+    const generated = await callJson('/api/v1/admin/settlements', { method: 'POST', token: admin, json: { periodStart: '2026-01-01', periodEnd: '2026-01-31' } });
+    expect(generated.status).toBe(201);
+    const statement = (generated.body.items as { id: string; cooperativeId: string; netFen: number }[]).find((s) => s.cooperativeId === coops.a)!;
+    expect((await post(`/api/v1/admin/settlements/${statement.id}/paid`, admin, { bankReference: 'ICBC-20260205-0001' })).status).toBe(200);
+    const { row, email, sms } = await sent('settlement.paid', "json_extract(payload, '$.settlementId') = ?", statement.id);
+    expect(row.organization_id).toBe(coops.a);
+    // The cooperative has clerks and no owner account: they hear of it.
+    expect(email!.recipient).toBe(await emailOf('coopStaffA'));
+    expect(email!.content.text).toContain('ICBC-20260205-0001');
+    expect(email!.content.subject).toContain(formatFen(statement.netFen));
+    expect(sms).toBeUndefined();
+    // And it is in the cooperative's inbox.
+    const inbox = await callJson(`/api/v1/messages?organizationId=${coops.a}`, { token: await demoToken('coopStaffA') });
+    expect(inbox.body.items.map((i: { kind: string }) => i.kind)).toContain('settlement.paid');
+  });
+});
+
+describe('a new group buy at my pickup point (marketing)', () => {
+  /** A signed-in resident who joined a group buy at the showroom and collected it. */
+  async function regular(name: string) {
+    const person = await newUser(name);
+    const earlier = await openGroupBuy(showroom, { minParticipants: 1, title: `${name}的上一团` });
+    const joined = await joinGroupBuy(earlier.id, { phone: nextPhone() }, { token: person.token });
+    expect(joined.status).toBe(201);
+    // Fixture: the earlier group formed and was collected.
+    await env.DB.prepare("UPDATE group_buy_participants SET status = 'picked_up' WHERE id = ?").bind(joined.body.participantId).run();
+    return person;
+  }
+  const opened = (groupBuyId: string) =>
+    env.DB.prepare("SELECT id, user_id FROM notifications WHERE kind = 'group_buy.opened' AND json_extract(payload, '$.groupBuyId') = ?").bind(groupBuyId).all<{ id: string; user_id: string }>();
+
+  it("Should tell the pickup point's regulars, except those who turned marketing off, once each", async () => {
+    const keen = await regular('常客');
+    const quiet = await regular('免打扰');
+    expect((await callJson('/api/v1/messages/preferences', { method: 'PUT', token: quiet.token, json: { marketing: false } })).status).toBe(200);
+    const group = await openGroupBuy(showroom, { minParticipants: 1, title: '新团：无量山香菇' });
+    const rows = (await opened(group.id)).results;
+    expect(rows.map((r) => r.user_id)).toContain(keen.id);
+    expect(rows.map((r) => r.user_id)).not.toContain(quiet.id);
+    expect(new Set(rows.map((r) => r.user_id)).size).toBe(rows.length);
+    const { sms, email } = await sent('group_buy.opened', 'user_id = ? AND id = ?', keen.id, `ntf_opened_${group.id}_${keen.id}`);
+    expect(sms!.content).toEqual({ templateCode: 'group_opened', params: { pickup: expect.any(String), title: '新团：无量山香菇', closes: expect.stringMatching(/^\d\d-\d\d \d\d:\d\d$/) } });
+    expect(email!.recipient).toBe(keen.email);
+    expect(email!.content.text).toContain(`/g/${group.shortCode}`);
+  });
+
+  it('Should send nothing when the resident turns marketing off after the notice was written', async () => {
+    const person = await regular('后来退订');
+    const group = await openGroupBuy(showroom, { minParticipants: 1, title: '新团：紫米' });
+    expect((await opened(group.id)).results.map((r) => r.user_id)).toContain(person.id);
+    await callJson('/api/v1/messages/preferences', { method: 'PUT', token: person.token, json: { marketing: false } });
+    const { sms, email } = await sent('group_buy.opened', 'user_id = ? AND id = ?', person.id, `ntf_opened_${group.id}_${person.id}`);
+    expect(sms).toBeUndefined();
+    expect(email).toBeUndefined();
+  });
+
+  it('Should still send transactional messages to someone who turned marketing off', async () => {
+    const person = await regular('只收交易消息');
+    await callJson('/api/v1/messages/preferences', { method: 'PUT', token: person.token, json: { marketing: false } });
+    await callJson('/api/auth/request-password-reset', { method: 'POST', json: { email: person.email, redirectTo: '/reset-password' }, headers: { 'cf-connecting-ip': freshIp() } });
+    const { email } = await sent('auth.password_reset_link', 'user_id = ?', person.id);
+    expect(email).toMatchObject({ status: 'sent', recipient: person.email });
+  });
+
+  it('Should not count a join that was never paid, nor a pickup point the resident never used', async () => {
+    const person = await newUser('没付款');
+    const earlier = await openGroupBuy(showroom, { minParticipants: 1, title: '未付款的一团' });
+    expect((await joinGroupBuy(earlier.id, { phone: nextPhone() }, { token: person.token })).status).toBe(201);
+    const group = await openGroupBuy(showroom, { minParticipants: 1, title: '新团：火腿' });
+    expect((await opened(group.id)).results.map((r) => r.user_id)).not.toContain(person.id);
+    const elsewhere = await openGroupBuy(await demoToken('canteenOwner'), { organizationId: orgIds.canteen, pickupOrganizationId: orgIds.canteen, minParticipants: 1, title: '食堂团' });
+    expect((await opened(elsewhere.id)).results).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
  * Messages on a phone: a neighbour joins a showroom's group buy with only a phone number; the group forms
  * (the showroom closes it) and the message goes out through the delivery queue. With no SMS provider
  * configured, the SMS lands in the local outbox (/dev/outbox). The resident signs in at 390×844 with the
- * code read there and finds the group's "formed" message in the 消息 inbox, the unread count in the header.
+ * code read there and finds the group's "formed" message and the pickup reminder (written by the scheduled
+ * job, the pickup being within a day) in the 消息 inbox, the unread count on the 我的 tab.
  */
 import assert from 'node:assert/strict';
 import { bearerToken, screenshot, type Journey } from '../support';
@@ -12,7 +13,7 @@ export const viewports = 'self';
 
 const SHOWROOM = { email: 'showroom@shanhai.local', password: 'shanhai-demo-2026', org: 'org_lijiang_showroom_yangpu' };
 const SHIITAKE = 'prd_jd_mus_001';
-const DAY = 24 * 3600_000;
+const HOUR = 3600_000;
 
 async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; json?: unknown } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -53,7 +54,8 @@ async function heldSms(baseUrl: string, phone: string, kind: string): Promise<vo
 const journey: Journey = async ({ browser, baseUrl }) => {
   const token = await bearerToken(baseUrl, SHOWROOM.email, SHOWROOM.password);
   const title = `香菇邻里团 ${Date.now() % 100000}`;
-  const closesAt = Date.now() + 2 * DAY;
+  // Pickup in two hours: the reminder is due at once (from 18:00 the evening before, or on the day itself).
+  const closesAt = Date.now() + HOUR;
   const created = await api<{ id: string }>(baseUrl, '/api/v1/group-buys', {
     method: 'POST',
     token,
@@ -61,8 +63,8 @@ const journey: Journey = async ({ browser, baseUrl }) => {
       organizationId: SHOWROOM.org,
       title,
       closesAt: new Date(closesAt).toISOString(),
-      pickupStartsAt: new Date(closesAt + DAY).toISOString(),
-      pickupEndsAt: new Date(closesAt + DAY + 4 * 3600_000).toISOString(),
+      pickupStartsAt: new Date(closesAt + HOUR).toISOString(),
+      pickupEndsAt: new Date(closesAt + 3 * HOUR).toISOString(),
       pickupOrganizationId: SHOWROOM.org,
       minParticipants: 1,
       items: [{ productId: SHIITAKE, unitPriceFen: 4280 }],
@@ -84,6 +86,9 @@ const journey: Journey = async ({ browser, baseUrl }) => {
     const formed = await outboxSms(baseUrl, phone, 'group_buy.participant_formed');
     assert.equal(formed.params.code, joined.body.pickupCode);
   }
+  // The cron's jobs, fired by hand (wrangler dev --test-scheduled): the pickup reminder is written for the phone.
+  const jobs = await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+  assert.equal(jobs.status, 200, 'the scheduled jobs ran');
 
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
   context.setDefaultTimeout(15_000);
@@ -103,12 +108,22 @@ const journey: Journey = async ({ browser, baseUrl }) => {
     const message = page.locator('li[data-kind="group_buy.participant_formed"]');
     await message.waitFor();
     assert.match(await message.innerText(), new RegExp(`${title}.*已成团.*${joined.body.pickupCode}`));
+    const reminder = page.locator('li[data-kind="group_buy.pickup_reminder"]');
+    assert.match(await reminder.innerText(), new RegExp(`(今天|明天).*提货「${title}」，提货码 ${joined.body.pickupCode}`));
     // On a phone the unread count rides on the 我的 tab (the top bar's 消息 link is for wider screens).
-    assert.ok(await page.getByLabel('1 条未读消息').isVisible(), 'the 我的 tab shows one unread message');
+    assert.ok(await page.getByLabel('2 条未读消息').isVisible(), 'the 我的 tab shows two unread messages');
     await screenshot(page, 'messages-inbox');
     await message.getByRole('button', { name: '标为已读' }).click();
     await page.waitForURL(`${baseUrl}/messages`);
-    assert.equal(await page.getByLabel(/条未读消息/).count(), 0, 'no unread count once it is read');
+    assert.ok(await page.getByLabel('1 条未读消息').isVisible(), 'one unread message left');
+    await page.getByRole('button', { name: '全部标为已读' }).click();
+    await page.waitForURL(`${baseUrl}/messages`);
+    assert.equal(await page.getByLabel(/条未读消息/).count(), 0, 'no unread count once all are read');
+    // Marketing messages (new group buys at this showroom) can be turned off; codes and pickups still come.
+    await page.getByLabel(/接收新团上线等营销类消息/).uncheck();
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(`${baseUrl}/messages?saved=1`);
+    assert.equal(await page.getByLabel(/接收新团上线等营销类消息/).isChecked(), false);
   } finally {
     await context.close();
   }
