@@ -133,7 +133,9 @@ authPages.post('/sign-up', async (c) => {
           ? m.passwordTooShort
           : code === 'INVALID_EMAIL'
             ? m.invalidEmail
-            : `${m.signUpFailed}${code ?? res.status}`;
+            : code === 'CONTROL_CHARACTERS' || code === 'INVALID_NAME'
+              ? m.nameInvalid
+              : `${m.signUpFailed}${code ?? res.status}`;
   const status = res.status === 429 ? 429 : res.status === 422 ? 422 : 400;
   return renderPage(c, m.signUp, <SignUpForm m={m} state={{ next, email: fields.email, name: fields.name, error }} />, status);
 });

@@ -1,13 +1,17 @@
 import { betterAuth } from 'better-auth/minimal';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { createAuthMiddleware } from 'better-auth/api';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { bearer } from 'better-auth/plugins';
 import { phoneNumber } from 'better-auth/plugins/phone-number';
 import type { Bindings } from '../env';
 import { configuredOrigins, isTrustedOrigin } from '../lib/origins';
+import { textField } from '../lib/text';
 import type { Db } from '../db/client';
 import { account, rateLimit, session, user, verification } from '../db/schema';
 import { hashPassword, verifyPassword } from './password';
+
+/** Sign-up and profile names: trimmed, NFC, no control characters, 1–100 characters. */
+const PERSON_NAME = textField({ min: 1, max: 100 });
 import { attachPastJoins, limitCodesPerNumber, MAINLAND_MOBILE, phoneAccountEmail, queueAuthMessage } from './phone-sign-in';
 
 /** Used only when BETTER_AUTH_SECRET is not configured (local development and tests). */
@@ -57,6 +61,15 @@ export function createAuth(env: Bindings, db: Db) {
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path === '/phone-number/send-otp' || ctx.path === '/phone-number/request-password-reset') await limitCodesPerNumber(env, ctx.body?.phoneNumber);
+        // A person's name goes on pick lists, invoices and SMS: the same text rules as every other name.
+        if ((ctx.path === '/sign-up/email' || ctx.path === '/update-user') && ctx.body && 'name' in ctx.body) {
+          const name = PERSON_NAME.safeParse(ctx.body.name);
+          if (!name.success) {
+            const rule = name.error.issues.some((issue) => (issue as { params?: { rule?: string } }).params?.rule) ? 'CONTROL_CHARACTERS' : 'INVALID_NAME';
+            throw new APIError('BAD_REQUEST', { code: rule, message: name.error.issues[0]?.message ?? 'Invalid name' });
+          }
+          return { context: { ...ctx, body: { ...ctx.body, name: name.data } } };
+        }
       }),
     },
     user: {

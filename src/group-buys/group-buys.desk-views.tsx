@@ -62,7 +62,12 @@ export function DeskCodeForm({ groupBuyId, code, m }: { groupBuyId: string; code
       </div>
       <div class="gb-desk-scan" hidden data-scan-box>
         <label class="button secondary" for="desk-scan-file">
-          📷 {m.scan}
+          {/* A drawn camera, not the emoji: many Android and desktop fonts have no colour emoji. */}
+          <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M4 8h3l2-3h6l2 3h3a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1z" />
+            <circle cx="12" cy="13.5" r="3.5" />
+          </svg>
+          {m.scan}
         </label>
         <input id="desk-scan-file" type="file" accept="image/*" capture="environment" class="visually-hidden" data-scan-input data-scan-failed={m.scanFailed} />
       </div>

@@ -194,7 +194,7 @@ export const gbCss = `
 .gb-sticky{position:sticky;bottom:0;background:#fff;padding:8px 0;margin:0 -4px;z-index:2;box-shadow:0 -6px 12px -8px rgba(0,0,0,.25)}
 .gb-invite{border:2px solid var(--brand);border-radius:12px;padding:12px}.gb-invite a.button{min-height:48px;display:inline-flex;align-items:center;justify-content:center;min-width:44%}
 .gb-tally{display:flex;gap:16px;font-size:1.1rem;margin:0}.gb-tally strong{font-size:1.6rem}
-.gb-desk-row{display:flex;gap:8px}.gb-desk-row input{flex:1;font-size:1.4rem;min-height:48px}.gb-desk button,.gb-desk .button{min-height:48px;min-width:48px}
+.gb-desk-row{display:flex;gap:8px;align-items:stretch}.gb-desk-row input{flex:1;min-width:0;font-size:1.4rem;min-height:48px}.gb-desk-row button{flex:none;white-space:nowrap}.gb-desk-scan svg{width:20px;height:20px;vertical-align:-4px;margin-right:6px}.gb-desk button,.gb-desk .button{min-height:48px;min-width:48px}
 .gb-result{border-radius:12px;padding:12px 16px;border:3px solid}.gb-result.ok{border-color:#1a7f37;background:#effaf1}.gb-result.bad{border-color:#b42318;background:#fdf0ef}
 .gb-mark{font-size:2.4rem;font-weight:700;line-height:1}.gb-result.ok .gb-mark{color:#1a7f37}.gb-result.bad .gb-mark{color:#b42318}
 .gb-big{width:100%;min-height:56px;font-size:1.3rem}.gb-due strong{font-size:1.5rem}

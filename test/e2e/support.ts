@@ -1,5 +1,6 @@
 /** Shared helpers for browser journeys (see the top of test/e2e/run.ts for how journeys are written). */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
@@ -124,3 +125,28 @@ export async function signInThroughPage(page: Page, baseUrl: string, email: stri
   await page.locator('input[name="password"]').fill(password);
   await Promise.all([page.waitForURL((url) => url.pathname === next.split('?')[0]), page.locator('form[action="/sign-in"] button[type="submit"]').click()]);
 }
+
+// axe-core, for the journeys that check their own pages (WCAG 2.x A/AA; serious and critical only).
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type AxeNode = { target: string[]; html: string; failureSummary?: string };
+type AxeViolation = { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] };
+
+/** Runs axe on the page as it is and returns its serious and critical violations. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol: the pages' CSP (script-src 'self') rightly blocks an injected inline script.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function axeReport(label: string, violations: AxeViolation[]): string {
+  return violations
+    .map((v) => `${label}: [${v.impact}] ${v.id} — ${v.help} (${v.helpUrl})\n${v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}: ${n.html.slice(0, 160)}\n        ${(n.failureSummary ?? '').replace(/\n/g, '\n        ')}`).join('\n')}`)
+    .join('\n');
+}
+

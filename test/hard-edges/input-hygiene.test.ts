@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callJson, demoToken } from '../helpers/http';
+import { call, callJson, demoToken, freshIp, newUser } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 import { orgIds } from '../helpers/accounts';
 import { coops, productBody } from '../helpers/cooperatives';
@@ -74,5 +74,42 @@ describe('control characters at the zod boundary', () => {
     const { status, body } = await callJson('/api/v1/products', { method: 'POST', token: tokens.coop, json: productBody(coops.a, { descriptionZh: '第一段\r\n第二段' }) });
     expect(status, JSON.stringify(body)).toBe(201);
     expect(body.descriptionZh).toBe('第一段\n第二段');
+  });
+});
+
+describe('a person’s name at sign-up and on the profile (Better Auth)', () => {
+  const userCount = async () => (await env.DB.prepare('SELECT count(*) AS n FROM user').first<{ n: number }>())!.n;
+  const signUp = (name: string, email = `hygiene-${crypto.randomUUID().slice(0, 8)}@test.local`) =>
+    callJson('/api/auth/sign-up/email', { method: 'POST', json: { email, password: 'test-password-123', name }, headers: { 'cf-connecting-ip': freshIp() } });
+
+  for (const [label, bad] of [['NUL', '\u0000'], ['BEL', '\u0007'], ['a tab', '\t'], ['LF', '\n'], ['a C1 control', '\u009b']] as const) {
+    it(`Should refuse ${label} in the name at sign-up and create no account`, async () => {
+      const before = await userCount();
+      const { status, body } = await signUp(`张${bad}三`);
+      expect(status).toBe(400);
+      expect(body.code).toBe('CONTROL_CHARACTERS');
+      expect(await userCount()).toBe(before);
+    });
+  }
+
+  it('Should store the name trimmed and NFC-normalised, and refuse a blank one', async () => {
+    const { status, body } = await signUp('  Rene\u0301 李  ');
+    expect(status).toBe(200);
+    expect((await env.DB.prepare('SELECT name FROM user WHERE id = ?').bind(body.user.id).first<{ name: string }>())!.name).toBe('René 李');
+    expect((await signUp('   ')).body.code).toBe('INVALID_NAME');
+  });
+
+  it('Should refuse a control character when the name is changed, keeping the old one', async () => {
+    const person = await newUser('原名');
+    const res = await callJson('/api/auth/update-user', { method: 'POST', token: person.token, json: { name: '新\u0007名' } });
+    expect(res.status).toBe(400);
+    expect((await env.DB.prepare('SELECT name FROM user WHERE id = ?').bind(person.id).first<{ name: string }>())!.name).toBe('原名');
+  });
+
+  it('Should say so on the sign-up page in its language', async () => {
+    const form = new URLSearchParams({ name: '王\t五', email: `page-${crypto.randomUUID().slice(0, 8)}@test.local`, password: 'test-password-123', next: '/' });
+    const res = await call('/sign-up', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': freshIp() }, redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('不能包含控制字符');
   });
 });

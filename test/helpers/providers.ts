@@ -41,6 +41,28 @@ export async function rsaVerify(publicPem: string, message: string, signature: s
   return crypto.subtle.verify(RSA, key, Uint8Array.from(atob(signature), (c) => c.charCodeAt(0)), new TextEncoder().encode(message));
 }
 
+/**
+ * Faults a provider can have on the network, on top of its normal answers: `afterActing` requests are carried
+ * out and then answered with `failure()` (the provider acted, the answer says it broke); `hangAfterActing`
+ * requests are carried out and never answered, until the caller's signal gives up (a timeout).
+ */
+export type Faults = { afterActing: number; hangAfterActing: number };
+
+function withFaults(faults: Faults, route: (request: Request) => Promise<Response>, failure: () => Promise<Response>) {
+  return async (request: Request, signal?: AbortSignal | null): Promise<Response> => {
+    const response = await route(request);
+    if (faults.hangAfterActing > 0) {
+      faults.hangAfterActing -= 1;
+      return new Promise<Response>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted'))));
+    }
+    if (faults.afterActing > 0) {
+      faults.afterActing -= 1;
+      return failure();
+    }
+    return response;
+  };
+}
+
 /** Keys generated once per test file (RSA generation is the slow part). */
 export type WechatKeys = { merchant: KeyPair; platform: KeyPair; apiV3Key: string };
 
@@ -94,10 +116,12 @@ export function fakeWechatPay(keys: WechatKeys) {
   const requests: WechatRequest[] = [];
   const trades = new Map<string, WechatTrade>();
   const refunds = new Map<string, { refundId: string; outTradeNo: string; amount: number }>();
-  const control = { failNext: null as null | { status: number; code: string; message: string }, tamperAnswers: false, bill: '' };
+  /** failNext: the next request(s) (`times`, default 1) are refused before anything happens. */
+  const control = { failNext: null as null | { status: number; code: string; message: string; times?: number }, tamperAnswers: false, bill: '' };
+  const faults: Faults = { afterActing: 0, hangAfterActing: 0 };
   let counter = 0;
 
-  async function handle(request: Request): Promise<Response> {
+  async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const pathWithQuery = `${url.pathname}${url.search}`;
     const text = request.method === 'GET' ? '' : await request.text();
@@ -115,7 +139,8 @@ export function fakeWechatPay(keys: WechatKeys) {
     if (!signatureValid) return answer(401, { code: 'SIGN_ERROR', message: '签名错误' });
     if (control.failNext) {
       const failure = control.failNext;
-      control.failNext = null;
+      if ((failure.times ?? 1) <= 1) control.failNext = null;
+      else failure.times = (failure.times ?? 1) - 1;
       return answer(failure.status, { code: failure.code, message: failure.message });
     }
     const prepay = /^\/v3\/pay\/transactions\/(native|h5|jsapi)$/.exec(url.pathname);
@@ -199,7 +224,8 @@ export function fakeWechatPay(keys: WechatKeys) {
     return transactionOf(trade);
   }
 
-  return { handle, fetch: (input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init)), requests, trades, refunds, control, pay, transactionOf };
+  const handle = withFaults(faults, route, () => wechatSignedResponse(keys, 500, { code: 'SYSTEM_ERROR', message: '系统错误' }));
+  return { handle, fetch: (input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init), init?.signal), requests, trades, refunds, control, faults, pay, transactionOf };
 }
 
 /** A notification as WeChat Pay posts it: resource encrypted with the APIv3 key, envelope signed by the platform key. */
@@ -273,6 +299,7 @@ export function fakeAlipay(keys: AlipayKeys) {
   const requests: AlipayRequest[] = [];
   const trades = new Map<string, AlipayTrade>();
   const control = { failNext: null as null | { code: string; msg: string; sub_code: string; sub_msg: string } };
+  const faults: Faults = { afterActing: 0, hangAfterActing: 0 };
   let counter = 0;
 
   async function signedAnswer(method: string, member: Record<string, unknown>): Promise<Response> {
@@ -285,7 +312,7 @@ export function fakeAlipay(keys: AlipayKeys) {
     return params.sign_type === 'RSA2' && params.app_id === ALIPAY.appId && (await rsaVerify(keys.app.publicPem, signingString(params, ['sign']), params.sign ?? ''));
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function route(request: Request): Promise<Response> {
     // A form body: read as bytes (workerd warns on .text() of a non-text content type).
     const params = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())));
     const signatureValid = await verifyRequest(params);
@@ -361,7 +388,9 @@ export function fakeAlipay(keys: AlipayKeys) {
     return trade;
   }
 
-  return { handle, fetch: (input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init)), requests, trades, control, open, pay };
+  // The gateway's own failure page (no business answer): a 502 from Alipay's load balancer.
+  const handle = withFaults(faults, route, async () => new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }));
+  return { handle, fetch: (input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init), init?.signal), requests, trades, control, faults, open, pay };
 }
 
 /** The asynchronous notify as Alipay posts it (form fields, RSA2 over the sorted fields without sign/sign_type). */
@@ -386,8 +415,8 @@ export function installProviderFetch(fakes: { wechat?: ReturnType<typeof fakeWec
   globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const host = new URL(request.url).host;
-    if (host === 'api.mch.weixin.qq.com' && fakes.wechat) return fakes.wechat.handle(request);
-    if (host === 'openapi.alipay.com' && fakes.alipay) return fakes.alipay.handle(request);
+    if (host === 'api.mch.weixin.qq.com' && fakes.wechat) return fakes.wechat.handle(request, init?.signal);
+    if (host === 'openapi.alipay.com' && fakes.alipay) return fakes.alipay.handle(request, init?.signal);
     throw new TypeError(`unexpected outbound request to ${request.url}`);
   }) as typeof fetch;
   return () => {

@@ -276,6 +276,30 @@ describe('WeChat Pay orders', () => {
     expect(await state(order.id)).toMatchObject({ status: 'refunded', refunded: 11_000 });
   });
 
+  it('Should show the QR code when the prepay answer was lost once, from one trade', async () => {
+    wechat.faults.afterActing = 1;
+    const { page, paymentId } = await providerOrder('wechat_pay', 1);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`data-code-url="weixin://wxpay/bizpayurl?pr=${paymentId}"`);
+    const prepays = wechat.requests.filter((r) => r.path === '/v3/pay/transactions/native');
+    expect(prepays.map((r) => r.body.out_trade_no)).toEqual([paymentId, paymentId]);
+    expect(wechat.trades.size).toBe(1);
+  });
+
+  it('Should refund once when WeChat Pay made the refund but its answer was lost', async () => {
+    const { order, paymentId } = await providerOrder('wechat_pay', 1);
+    wechat.pay(paymentId);
+    await notifyWechat(await wechatNotification(wechatKeyset, 'TRANSACTION.SUCCESS', transaction(paymentId, 6000)));
+    wechat.faults.afterActing = 1;
+    const res = await jsonOf(await call(`/api/v1/admin/orders/${order.id}/refunds`, { method: 'POST', token: admin, json: { reason: '退货' } }));
+    expect(res.body).toMatchObject({ status: 'succeeded', amountFen: 6000 });
+    const asked = wechat.requests.filter((r) => r.path === '/v3/refund/domestic/refunds');
+    expect(asked.map((r) => r.body.out_refund_no)).toEqual([res.body.id, res.body.id]);
+    expect([...wechat.trades.get(paymentId)!.refunds.values()]).toEqual([6000]);
+    expect(await rows(`SELECT status, amount_fen AS amount FROM refunds WHERE payment_id = ?`, paymentId)).toEqual([{ status: 'succeeded', amount: 6000 }]);
+    expect(await state(order.id)).toMatchObject({ status: 'refunded', refunded: 6000 });
+  });
+
   it('Should leave the order pending and say so when a WeChat refund is refused', async () => {
     const { order, paymentId } = await providerOrder('wechat_pay', 1);
     wechat.pay(paymentId);

@@ -187,6 +187,24 @@ describe('POST /api/v1/webhooks/stripe', () => {
     expect(await orderState(order.id)).toMatchObject({ status: 'paid', paymentStatus: 'succeeded' });
   });
 
+  it('Should refund once through Stripe when the refund was made but its answer was lost', async () => {
+    const { order, sessionId } = await stripeOrder(1);
+    await deliver(await signedEvent('checkout.session.completed', stripe.pay(sessionId, 'pi_test_lost_refund')));
+    let made = 0;
+    stripe.on('POST', /^\/v1\/refunds$/, (req) => {
+      made += 1;
+      return { body: { id: `re_lost_${made}`, object: 'refund', amount: Number(req.params.get('amount')), currency: 'cny', status: 'succeeded', payment_intent: 'pi_test_lost_refund', metadata: { refundId: req.params.get('metadata[refundId]') } } };
+    });
+    stripe.loseResponses(1); // Stripe refunds; the answer is lost; the SDK asks again with the same key
+    const admin = await demoToken('admin');
+    const created = await jsonOf(await withStripe(`/api/v1/admin/orders/${order.id}/refunds`, { method: 'POST', token: admin, json: { reason: '退货' } }));
+    expect(created.body).toMatchObject({ status: 'succeeded', amountFen: order.totalFen });
+    const calls = stripe.requests.filter((r) => r.path === '/v1/refunds' && r.method === 'POST');
+    expect(calls.map((r) => r.headers.get('idempotency-key'))).toEqual([`refund:${created.body.id}`, `refund:${created.body.id}`]);
+    expect(made).toBe(1);
+    expect(await row(`SELECT stripe_refund_id AS sid, status FROM refunds WHERE id = ?`, created.body.id)).toEqual({ sid: 're_lost_1', status: 'succeeded' });
+  });
+
   it('Should settle an admin refund through Stripe when refund.updated reports it succeeded', async () => {
     const { order, sessionId } = await stripeOrder(2);
     await deliver(await signedEvent('checkout.session.completed', stripe.pay(sessionId, 'pi_test_refund')));

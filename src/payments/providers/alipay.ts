@@ -13,6 +13,10 @@ import {
   type ProviderRefundRequest,
   type RefundOutcome,
   type TradeState,
+  type RetryPolicy,
+  callWithRetries,
+  DEFAULT_RETRY,
+  fetchFailure,
 } from './provider';
 
 /**
@@ -32,6 +36,7 @@ export type AlipayConfig = {
   gatewayUrl: string;
   fetch?: typeof fetch;
   now?: () => number;
+  retry?: Partial<RetryPolicy>;
 };
 
 export const ALIPAY_GATEWAY_URL = 'https://openapi.alipay.com/gateway.do';
@@ -76,7 +81,12 @@ export class Alipay implements PaymentProvider {
     return { ...params, sign: await signSha256Rsa(this.config.privateKey, alipaySigningString(params)) };
   }
 
-  private async call(method: string, biz: Record<string, unknown>): Promise<AlipayAnswer> {
+  private call(method: string, biz: Record<string, unknown>): Promise<AlipayAnswer> {
+    // Query, close and refund (by out_request_no) are all safe to repeat.
+    return callWithRetries({ ...DEFAULT_RETRY, ...this.config.retry }, (signal) => this.callOnce(method, biz, signal));
+  }
+
+  private async callOnce(method: string, biz: Record<string, unknown>, signal: AbortSignal): Promise<AlipayAnswer> {
     const params = await this.signed(method, biz);
     let res: Response;
     try {
@@ -84,12 +94,14 @@ export class Alipay implements PaymentProvider {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },
         body: new URLSearchParams(params).toString(),
+        signal,
       });
     } catch (error) {
-      throw new ProviderError('alipay', 'NETWORK', error instanceof Error ? error.message : String(error), false);
+      throw fetchFailure('alipay', error, signal);
     }
     const text = await res.text();
-    if (!res.ok) throw new ProviderError('alipay', `HTTP_${res.status}`, text.slice(0, 200), false);
+    // A 4xx from the gateway itself (not a business answer) did nothing; a 5xx may or may not have.
+    if (!res.ok) throw new ProviderError('alipay', `HTTP_${res.status}`, text.slice(0, 200), res.status < 500);
     const member = `${method.replaceAll('.', '_')}_response`;
     const raw = rawMember(text, member);
     let parsed: { sign?: string } & Record<string, unknown>;

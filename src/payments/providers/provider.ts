@@ -82,6 +82,37 @@ export class ProviderError extends Error {
   }
 }
 
+/** How a provider call is repeated when its outcome is unknown. */
+export type RetryPolicy = { attempts: number; timeoutMs: number; delayMs: number };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, timeoutMs: 10_000, delayMs: 300 };
+
+/** Codes that say the answer itself is untrustworthy or unreadable: asking again would not help. */
+const NOT_RETRIED = new Set(['SIGN_ERROR', 'MALFORMED']);
+
+/**
+ * Calls the provider again when the outcome is unknown — a network error, a timeout, a 5xx, the provider's
+ * "system busy" — with the same request: the same out_trade_no / out_refund_no / out_request_no, which the
+ * providers treat as the same trade or refund, so a repeat never charges or refunds twice. A refusal (the
+ * provider certainly did nothing) is final. Each attempt gets its own timeout and is signed afresh.
+ */
+export async function callWithRetries<T>(policy: RetryPolicy, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(AbortSignal.timeout(policy.timeoutMs));
+    } catch (error) {
+      const unknownOutcome = error instanceof ProviderError && !error.refused && !NOT_RETRIED.has(error.code);
+      if (!unknownOutcome || attempt >= policy.attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, policy.delayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/** A failed fetch: TIMEOUT when our signal ran out, NETWORK otherwise (both leave the outcome unknown). */
+export function fetchFailure(provider: ProviderName, error: unknown, signal: AbortSignal): ProviderError {
+  if (signal.aborted) return new ProviderError(provider, 'TIMEOUT', 'no answer in time', false);
+  return new ProviderError(provider, 'NETWORK', error instanceof Error ? error.message : String(error), false);
+}
+
 /** A notification we must not act on. */
 export class ProviderRefusal extends Error {
   constructor(

@@ -12,6 +12,10 @@ import {
   type RefundOutcome,
   type StatementLine,
   type TradeState,
+  type RetryPolicy,
+  callWithRetries,
+  DEFAULT_RETRY,
+  fetchFailure,
 } from './provider';
 
 /**
@@ -37,6 +41,7 @@ export type WechatPayConfig = {
   baseUrl: string;
   fetch?: typeof fetch;
   now?: () => number;
+  retry?: Partial<RetryPolicy>;
 };
 
 export const WECHAT_PAY_BASE_URL = 'https://api.mch.weixin.qq.com';
@@ -134,7 +139,12 @@ export class WechatPay implements PaymentProvider {
   readonly name = 'wechat_pay' as const;
   constructor(private readonly config: WechatPayConfig) {}
 
-  private async call<T>(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown): Promise<{ status: number; body: T | null }> {
+  private call<T>(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown): Promise<{ status: number; body: T | null }> {
+    // Every call we make is keyed (out_trade_no, out_refund_no) or a read, so repeating it is safe.
+    return callWithRetries({ ...DEFAULT_RETRY, ...this.config.retry }, (signal) => this.callOnce<T>(method, pathWithQuery, payload, signal));
+  }
+
+  private async callOnce<T>(method: 'GET' | 'POST', pathWithQuery: string, payload: unknown, signal: AbortSignal): Promise<{ status: number; body: T | null }> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const timestamp = String(Math.floor((this.config.now?.() ?? Date.now()) / 1000));
     const authorization = await wechatAuthorization(this.config, method, pathWithQuery, body, timestamp, nonceString());
@@ -145,9 +155,10 @@ export class WechatPay implements PaymentProvider {
         method,
         headers: { authorization, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), 'user-agent': 'shanhai/1' },
         ...(body ? { body } : {}),
+        signal,
       });
     } catch (error) {
-      throw new ProviderError('wechat_pay', 'NETWORK', error instanceof Error ? error.message : String(error), false);
+      throw fetchFailure('wechat_pay', error, signal);
     }
     const text = await res.text();
     if (res.status >= 200 && res.status < 300) {

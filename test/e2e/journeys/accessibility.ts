@@ -8,35 +8,11 @@
  * their routes are not merged (the journey asks the OpenAPI document).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { bearerToken, screenshot, useViewport, VIEWPORTS, type Journey, type Viewport } from '../support';
+import { axeReport, bearerToken, screenshot, seriousViolations, useViewport, VIEWPORTS, type Journey, type Viewport } from '../support';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOWROOM = 'org_lijiang_showroom_yangpu';
 const PRODUCT = 'prd_xw_ham_002';
-
-type AxeNode = { target: string[]; html: string; failureSummary?: string };
-type AxeViolation = { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] };
-
-/** Runs axe on the page as it is and returns its serious and critical violations. */
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol: the pages' CSP (script-src 'self') rightly blocks an injected inline script.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return result.violations;
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-function report(label: string, violations: AxeViolation[]): string {
-  return violations
-    .map((v) => `${label}: [${v.impact}] ${v.id} — ${v.help} (${v.helpUrl})\n${v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}: ${n.html.slice(0, 160)}\n        ${(n.failureSummary ?? '').replace(/\n/g, '\n        ')}`).join('\n')}`)
-    .join('\n');
-}
 
 async function routeExists(baseUrl: string, path: string): Promise<boolean> {
   const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
@@ -96,7 +72,7 @@ const accessibilityJourney: Journey = async ({ browser, baseUrl }) => {
       const violations = await seriousViolations(page);
       checked += 1;
       if (violations.length) {
-        failures.push(report(`${name} at ${viewport.name}`, violations));
+        failures.push(axeReport(`${name} at ${viewport.name}`, violations));
         await screenshot(page, `accessibility-${name.replace(/\W+/g, '-')}`);
       }
     };

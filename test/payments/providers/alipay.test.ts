@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 function client(fake: ReturnType<typeof fakeAlipay>) {
-  return new Alipay({ appId: ALIPAY.appId, privateKey: keys.app.privatePem, alipayPublicKey: keys.alipay.publicPem, gatewayUrl: ALIPAY.gateway, fetch: fake.fetch });
+  return new Alipay({ appId: ALIPAY.appId, privateKey: keys.app.privatePem, alipayPublicKey: keys.alipay.publicPem, gatewayUrl: ALIPAY.gateway, fetch: fake.fetch, retry: { delayMs: 1, timeoutMs: 300 } });
 }
 
 const order = (outTradeNo: string, channel: 'page' | 'wap' = 'wap') => ({
@@ -79,6 +79,34 @@ describe('Alipay requests', () => {
     await alipay.close('pay_c');
     expect(fake.trades.get('pay_c')!.status).toBe('TRADE_CLOSED');
     expect(await alipay.close('pay_r').catch((e: unknown) => e)).toMatchObject({ code: 'ACQ.TRADE_STATUS_ERROR', refused: true });
+  });
+});
+
+describe('Alipay when the network fails', () => {
+  it('Should repeat a refund after a 502 and a timeout with the same out_request_no, refunding once', async () => {
+    const fake = fakeAlipay(keys);
+    const alipay = client(fake);
+    await fake.open(((await alipay.start(order('pay_flaky'))) as { url: string }).url);
+    fake.pay('pay_flaky');
+    fake.faults.afterActing = 1;
+    fake.faults.hangAfterActing = 1;
+    const outcome = await alipay.refund({ outTradeNo: 'pay_flaky', outRefundNo: 'rfd_flaky', amountFen: 805, totalFen: 12_805, reason: '缺货', notifyUrl: '' });
+    expect(outcome).toMatchObject({ state: 'succeeded' });
+    const refunds = fake.requests.filter((r) => r.method === 'alipay.trade.refund');
+    expect(refunds.map((r) => r.biz.out_request_no)).toEqual(['rfd_flaky', 'rfd_flaky', 'rfd_flaky']);
+    expect(refunds.every((r) => r.signatureValid)).toBe(true);
+    expect([...fake.trades.get('pay_flaky')!.refunded.values()]).toEqual([805]);
+  });
+
+  it('Should give up after three unknown outcomes, and not repeat a refusal', async () => {
+    const fake = fakeAlipay(keys);
+    const alipay = client(fake);
+    fake.faults.hangAfterActing = 3;
+    expect(await alipay.query('pay_nowhere').catch((e: unknown) => e)).toMatchObject({ code: 'TIMEOUT', refused: false });
+    expect(fake.requests).toHaveLength(3);
+    fake.control.failNext = { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_HAS_FINISHED', sub_msg: '交易已完结' };
+    expect(await alipay.close('pay_nowhere').catch((e: unknown) => e)).toMatchObject({ code: 'ACQ.TRADE_HAS_FINISHED', refused: true });
+    expect(fake.requests).toHaveLength(4);
   });
 });
 

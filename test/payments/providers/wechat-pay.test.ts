@@ -20,6 +20,8 @@ function client(fake: ReturnType<typeof fakeWechatPay>, now?: () => number) {
     apiV3Key: keys.apiV3Key,
     baseUrl: 'https://api.mch.weixin.qq.com',
     fetch: fake.fetch,
+    // Quick retries in tests; the worker waits 0.3 s then 0.6 s and gives each attempt 10 s.
+    retry: { delayMs: 1, timeoutMs: 300 },
     ...(now ? { now } : {}),
   });
 }
@@ -86,12 +88,42 @@ describe('WeChat Pay v3 requests', () => {
     expect(error).toMatchObject({ code: 'SIGN_ERROR', refused: false });
   });
 
-  it('Should report a 4xx as a refusal and a 5xx as an unknown outcome', async () => {
+  it('Should report a 4xx as a refusal at once, and a 5xx that lasts three attempts as an unknown outcome', async () => {
     const fake = fakeWechatPay(keys);
     fake.control.failNext = { status: 400, code: 'PARAM_ERROR', message: '参数错误' };
     expect(await client(fake).start(order('pay_400')).catch((e: unknown) => e)).toMatchObject({ code: 'PARAM_ERROR', refused: true });
-    fake.control.failNext = { status: 500, code: 'SYSTEM_ERROR', message: '系统错误' };
+    expect(fake.requests).toHaveLength(1);
+    fake.control.failNext = { status: 500, code: 'SYSTEM_ERROR', message: '系统错误', times: 3 };
     expect(await client(fake).start(order('pay_500')).catch((e: unknown) => e)).toMatchObject({ code: 'SYSTEM_ERROR', refused: false });
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  it('Should ask again with the same out_trade_no after a 5xx and a timeout, and WeChat Pay opens one trade', async () => {
+    const fake = fakeWechatPay(keys);
+    fake.faults.afterActing = 1;
+    fake.faults.hangAfterActing = 1;
+    const started = await client(fake).start(order('pay_flaky'));
+    expect(started).toEqual({ kind: 'qr', codeUrl: 'weixin://wxpay/bizpayurl?pr=pay_flaky' });
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests.map((r) => r.body.out_trade_no)).toEqual(['pay_flaky', 'pay_flaky', 'pay_flaky']);
+    expect(fake.requests.every((r) => r.signatureValid)).toBe(true);
+    // Signed afresh each time (WeChat refuses a replayed nonce).
+    expect(new Set(fake.requests.map((r) => r.authorization)).size).toBe(3);
+    expect(fake.trades.size).toBe(1);
+  });
+
+  it('Should repeat a refund whose answer was lost with the same out_refund_no, refunding once', async () => {
+    const fake = fakeWechatPay(keys);
+    const wechat = client(fake);
+    await wechat.start(order('pay_r_flaky'));
+    fake.pay('pay_r_flaky');
+    fake.faults.hangAfterActing = 1;
+    fake.faults.afterActing = 1;
+    const outcome = await wechat.refund({ outTradeNo: 'pay_r_flaky', outRefundNo: 'rfd_flaky', amountFen: 2_800, totalFen: 12_800, reason: '缺货', notifyUrl: 'https://shanhai.example/api/v1/webhooks/wechat-pay' });
+    expect(outcome.state).toBe('succeeded');
+    const refundCalls = fake.requests.filter((r) => r.path === '/v3/refund/domestic/refunds');
+    expect(refundCalls.map((r) => r.body.out_refund_no)).toEqual(['rfd_flaky', 'rfd_flaky', 'rfd_flaky']);
+    expect([...fake.trades.get('pay_r_flaky')!.refunds.values()]).toEqual([2_800]);
   });
 
   it('Should query by out_trade_no: not found, pending, then paid with the amount WeChat took', async () => {
