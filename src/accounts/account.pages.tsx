@@ -54,6 +54,9 @@ async function renderAccount(c: Context<AppEnv>, state: { error?: AppError; save
           <a class="button secondary" href="/messages">
             {actor.unreadMessages ? `${m.myMessages} (${actor.unreadMessages})` : m.myMessages}
           </a>
+          <a class="button secondary" href="/my/group-buys">
+            {m.myGroupBuyJoins}
+          </a>
         </p>
       </section>
       <section class="card stack">

@@ -12,6 +12,7 @@ import { findByPickupCode, pickupList, recordPickup } from './group-buys.pickup'
 import { requireGroupBuyManager, requireGroupBuyStaff, requirePickupStaff } from './group-buys.policy';
 import { pickupListCsv } from './group-buys.csv';
 import { requireGroupBuy } from './group-buys.queries';
+import { myJoins } from './group-buys.mine';
 import * as routes from './group-buys.routes';
 import { createGroupBuy, groupBuyView, instantsOf, listGroupBuys, ORGANIZER_KINDS } from './group-buys.service';
 
@@ -136,4 +137,5 @@ export const groupBuysApi = createRouter()
     const items = page.rows.map((p) => participantView(group, p));
     const last = page.rows.at(-1);
     return c.json({ items, nextCursor: page.hasMore && last ? encodeCursor({ code: last.pickupCode }) : null }, 200);
-  });
+  })
+  .openapi(routes.myJoinsRoute, async (c) => c.json({ items: await myJoins(c.var.db, requireActor(c).userId) }, 200));

@@ -39,6 +39,7 @@ import { Errors, ItemCards, Progress, StatusBadge, TimeLeft, gbCss, itemName, pi
 import { deskTally, findByPhoneTail, revealPhone } from './group-buys.desk';
 import { joinedNeighbours, shareImages } from './group-buys.share';
 import { Countdown, ShareHead, ShareHero, StillNeeded, Stepper, defaultQuantity, shareDescription } from './group-buys.share-views';
+import { myJoinPages } from './group-buys.mine.pages';
 import { DeskCodeForm, DeskRefusalCard, DeskResultCard, DeskTallyBar, PhonePickList, PhoneTailForm, deskRefusal } from './group-buys.desk-views';
 
 /**
@@ -340,7 +341,23 @@ groupBuyPages.get('/g/:shortCode/me', async (c) => {
   const token = c.req.query('token');
   const [p] = token ? await loadParticipations(c.var.db, group.id, { accessToken: token }) : [];
   // Never a hint of whose place this is without the token; said in the page's language.
-  if (!p) return page(c, m.myPage, <p class="error" role="alert">{m.noToken}</p>, 404);
+  if (!p) {
+    return page(
+      c,
+      m.myPage,
+      <section class="stack">
+        <p class="error" role="alert">
+          {m.noToken}
+        </p>
+        <p>
+          <a class="button" href="/my/group-buys">
+            {m.findMyJoins}
+          </a>
+        </p>
+      </section>,
+      404,
+    );
+  }
   const view = await viewOf(c, group);
   const own = ownParticipantView(group, p, c.env.APP_URL);
   const active = p.status === 'pending_payment' || p.status === 'paid';
@@ -1024,3 +1041,6 @@ groupBuyPages.get('/group-buys/:id/pickup-list', async (c) => {
     </article>,
   );
 });
+
+// 我的参团 (/my/group-buys), in its own file.
+groupBuyPages.route('/', myJoinPages);

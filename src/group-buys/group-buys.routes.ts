@@ -347,3 +347,30 @@ export const revealPhone = createRoute({
   request: { params: participantParams },
   responses: { 200: { description: 'The full number', content: json(z.object({ phone: z.string() }).openapi('RevealedPhone')) }, ...errorResponses },
 });
+
+const myJoinSchema = z
+  .object({
+    participantId: z.string(),
+    status: z.enum(['pending_payment', 'paid', 'picked_up', 'refunded', 'cancelled']),
+    pickupCode: z.string(),
+    totalFen: z.number().int(),
+    joinedAt: z.number().int(),
+    groupBuyId: z.string(),
+    title: z.string(),
+    shortCode: z.string(),
+    groupStatus: z.enum(['open', 'succeeded', 'failed']),
+    closesAt: z.number().int(),
+    pickupWindow: z.object({ startsAt: z.string(), endsAt: z.string() }).nullable(),
+    pickupName: z.string(),
+    pickupNameEn: z.string().nullable(),
+    participantPath: z.string().openapi({ description: 'The participant page, with its access token' }),
+  })
+  .openapi('MyGroupBuyJoin');
+
+export const myJoinsRoute = createRoute({
+  method: 'get',
+  path: '/me/group-buys',
+  tags,
+  summary: 'Your group-buy joins (找回我的参团): those made while signed in, and a guest’s joins once you verified their phone number',
+  responses: { 200: { description: 'Newest first (50)', content: json(z.object({ items: z.array(myJoinSchema) })) }, ...errorResponses },
+});

@@ -202,7 +202,7 @@ export const gbCss = `
 .gb-picklist{list-style:none;padding:0}.gb-picklist a{display:block;padding:12px;min-height:44px;border:1px solid var(--line);border-radius:8px;margin:6px 0;background:#fff}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .gb-code{font:700 2.6rem/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.25em;text-align:center;padding:12px;border:2px dashed var(--brand);border-radius:10px;background:#fff}
-.gb-qr svg{width:220px;height:220px;display:block;aspect-ratio:1}
+.gb-qr svg{width:220px;height:220px;display:block;aspect-ratio:1}.gb-code-small{font-size:1.4rem;letter-spacing:.12em}.gb-my-joins{list-style:none;padding:0;margin:0}
 .gb-share input{width:100%}
 .gb-items{list-style:none;padding:0;margin:8px 0}.gb-items .card input{width:6em}
 .gb-form fieldset{border:0;padding:0;margin:12px 0}.gb-form legend{font-weight:700;padding:0;margin-bottom:6px}

@@ -119,6 +119,12 @@ const journey: Journey = async ({ browser, baseUrl }) => {
     await page.getByRole('button', { name: '全部标为已读' }).click();
     await page.waitForURL(`${baseUrl}/messages`);
     assert.equal(await page.getByLabel(/条未读消息/).count(), 0, 'no unread count once all are read');
+    // 找回我的参团: the guest join made with this phone is the account's now, with its pickup code.
+    await page.goto(`${baseUrl}/my/group-buys`);
+    const join = page.locator('.gb-my-joins li', { hasText: title });
+    assert.ok((await join.innerText()).includes(joined.body.pickupCode), 'the join and its pickup code are under 我的参团');
+    await screenshot(page, 'messages-my-group-buys');
+    await page.goto(`${baseUrl}/messages`);
     // Marketing messages (new group buys at this showroom) can be turned off; codes and pickups still come.
     await page.getByLabel(/接收新团上线等营销类消息/).uncheck();
     await page.getByRole('button', { name: '保存' }).click();
