@@ -245,6 +245,25 @@ describe('accounts', () => {
   });
 });
 
+describe('password reset by SMS', () => {
+  it('Should text a reset code to a phone account (code only, never mailed), and the code sets a new password once', async () => {
+    const phoneNumber = '13911110019';
+    const ip = freshIp();
+    await callJson('/api/auth/phone-number/send-otp', { method: 'POST', json: { phoneNumber }, headers: { 'cf-connecting-ip': ip } });
+    const signIn = await sent('auth.sign_in_code', 'phone = ?', phoneNumber);
+    expect((await callJson('/api/auth/phone-number/verify', { method: 'POST', json: { phoneNumber, code: JSON.parse(signIn.row.payload!).code }, headers: { 'cf-connecting-ip': ip } })).status).toBe(200);
+    const asked = await callJson('/api/auth/phone-number/request-password-reset', { method: 'POST', json: { phoneNumber }, headers: { 'cf-connecting-ip': freshIp() } });
+    expect(asked.status).toBe(200);
+    const { row, sms, email } = await sent('auth.password_reset_code', 'phone = ?', phoneNumber);
+    const code = JSON.parse(row.payload!).code as string;
+    expect(sms!.content).toEqual({ templateCode: 'password_reset', params: { code } });
+    expect(email).toBeUndefined();
+    const reset = (otp: string) => callJson('/api/auth/phone-number/reset-password', { method: 'POST', json: { phoneNumber, otp, newPassword: 'new-password-2026' }, headers: { 'cf-connecting-ip': freshIp() } });
+    expect((await reset(code)).status).toBe(200);
+    expect((await reset(code)).status).toBeGreaterThanOrEqual(400);
+  });
+});
+
 describe('settlements', () => {
   it('Should mail the cooperative that its statement was paid, with the net and bank reference', async () => {
     const admin = await demoToken('admin');
