@@ -6,7 +6,7 @@ import type { Actor, Bindings } from '../env';
 import { AppError, type FieldError } from '../lib/errors';
 import { forgetIdempotencyRecord, idempotent, isIdempotencyConflict, type IdempotencyClaim, type IdempotentResult } from '../lib/idempotency';
 import { newId, randomToken } from '../lib/ids';
-import { getStripe } from '../payments';
+import { getStripe, isProviderMethod, payPageUrl, providersAvailable } from '../payments';
 import { quantityProblem, quote } from '../pricing';
 import { CHECKOUT_WINDOW_MS, createParticipantCheckout, recordCheckoutStatement } from './group-buys.checkout';
 import { closeIfCapacityReached } from './group-buys.close';
@@ -15,7 +15,7 @@ import { findGroupBuy, loadGroupItems, loadParticipations, remainingOf, type Gro
 import { bumpedVersion, decrementCounters, groupTakesParticipants, insertRows, participantUnchanged, isGuardFailure } from './group-buys.statements';
 import { randomPickupCode } from './pickup-code';
 
-export const JOIN_PAYMENT_METHODS = ['stripe', 'pay_at_pickup'] as const;
+export const JOIN_PAYMENT_METHODS = ['wechat_pay', 'alipay', 'stripe', 'pay_at_pickup'] as const;
 export type JoinPaymentMethod = (typeof JOIN_PAYMENT_METHODS)[number];
 
 export type JoinInput = {
@@ -67,6 +67,13 @@ async function joinNew(db: Db, group: GroupBuyRow, input: JoinInput, ctx: JoinCo
   if (input.paymentMethod === 'stripe' && !stripe) {
     throw new AppError('unprocessable', 'Online payment is not available here; choose to pay at pickup', {
       errors: [{ path: 'body.paymentMethod', message: 'Online payment (Stripe) is not configured' }],
+    });
+  }
+  const provider = isProviderMethod(input.paymentMethod) ? input.paymentMethod : null;
+  if (provider && !providersAvailable(ctx.env as Bindings)[provider]) {
+    const name = provider === 'wechat_pay' ? 'WeChat Pay' : 'Alipay';
+    throw new AppError('unprocessable', `${name} is not available here; choose to pay at pickup`, {
+      errors: [{ path: 'body.paymentMethod', rule: `${provider}_unavailable`, message: `${name} is not configured on this site` }],
     });
   }
   const items = await loadGroupItems(db, group.id);
@@ -134,7 +141,9 @@ async function joinNew(db: Db, group: GroupBuyRow, input: JoinInput, ctx: JoinCo
         method: input.paymentMethod,
         status: 'pending',
         amountFen: totalFen,
-        expiresAt: input.paymentMethod === 'stripe' ? ctx.now + CHECKOUT_WINDOW_MS : null,
+        expiresAt: input.paymentMethod === 'stripe' || provider ? ctx.now + CHECKOUT_WINDOW_MS : null,
+        // WeChat Pay / Alipay: our pay page asks the provider for the trade in the channel the browser can use.
+        checkoutUrl: provider ? payPageUrl(ctx.appUrl, paymentId, accessToken) : null,
         createdAt: ctx.now,
         updatedAt: ctx.now,
       }),

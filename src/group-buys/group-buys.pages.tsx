@@ -6,7 +6,7 @@ import { labelled, parseForm, withLabels } from '../lib/form-errors';
 import { randomToken } from '../lib/ids';
 import { localized } from '../lib/i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
-import { stripeConfigured } from '../payments';
+import { OnlineMethodOptions, providersAvailable, stripeConfigured } from '../payments';
 import { categories } from '../lib/categories';
 import { Layout } from '../views/layout';
 import { Script } from '../views/assets';
@@ -135,23 +135,24 @@ function JoinForm({ view, m, c, errors, values }: { view: GroupBuyView; m: GbTex
 
 /** How the resident pays; one component so the payment methods (WeChat Pay, Alipay) slot in here. */
 function PaymentMethodChoice({ c, m, chosen }: { c: C; m: GbText; chosen: string | undefined }) {
-  const online = stripeConfigured(c.env);
+  const stripe = stripeConfigured(c.env);
+  const providers = providersAvailable(c.env);
+  const anyProvider = providers.wechat_pay || providers.alipay;
+  // WeChat Pay first where it is configured: what a Shanghai resident pays with in a WeChat group.
+  const selected = chosen ?? (providers.wechat_pay ? 'wechat_pay' : providers.alipay ? 'alipay' : 'pay_at_pickup');
   return (
     <fieldset>
       <legend>{m.payment}</legend>
-      <label>
-        <input type="radio" name="paymentMethod" value="pay_at_pickup" checked={chosen !== 'stripe'} /> {m.payAtPickup}
+      {anyProvider ? <OnlineMethodOptions available={providers} selected={selected} locale={c.var.locale} /> : null}
+      {stripe ? (
+        <label class="choice">
+          <input type="radio" name="paymentMethod" value="stripe" checked={selected === 'stripe'} /> {m.payOnline}
+        </label>
+      ) : null}
+      <label class="choice">
+        <input type="radio" name="paymentMethod" value="pay_at_pickup" checked={selected === 'pay_at_pickup'} /> {m.payAtPickup}
       </label>
-      {online ? (
-        <>
-          <label>
-            <input type="radio" name="paymentMethod" value="stripe" checked={chosen === 'stripe'} /> {m.payOnline}
-          </label>
-          <p class="muted">{m.onlineNote}</p>
-        </>
-      ) : (
-        <p class="notice">{m.onlineUnavailable}</p>
-      )}
+      {stripe || anyProvider ? <p class="muted">{m.onlineNote}</p> : <p class="notice">{m.onlineUnavailable}</p>}
     </fieldset>
   );
 }

@@ -4,9 +4,10 @@ import { runBatch, type Statement } from '../db/batch';
 import { groupBuyParticipants, payments } from '../db/schema';
 import { auditEntry } from '../lib/audit';
 import { AppError } from '../lib/errors';
-import { getStripe } from '../payments';
+import { closeProviderPayment, getStripe, isProviderMethod } from '../payments';
 import type { Actor, Bindings } from '../env';
 import { expireCheckout } from './group-buys.checkout';
+import type { JoinPaymentMethod } from './group-buys.join';
 import { loadParticipations, requireGroupBuy, type GroupBuyRow, type Participation } from './group-buys.queries';
 import { pendingRefundIdsOf, pendingRefundStatements, settleRefund, type RefundReason } from './group-buys.refunds';
 import {
@@ -123,6 +124,11 @@ export async function afterWithdrawal(db: Db, env: Pick<Bindings, 'STRIPE_SECRET
   const stripe = getStripe(env);
   for (const p of withdrawn) {
     if (p.payment?.status === 'pending' && p.payment.stripeCheckoutSessionId) await expireCheckout(stripe, p.payment.stripeCheckoutSessionId);
+    // A WeChat Pay / Alipay trade of a place that is gone is closed, so it can take no money; money that came
+    // meanwhile is recorded (and, the place being gone, refunded).
+    if (p.payment?.status === 'pending' && isProviderMethod(p.payment.method) && p.payment.checkoutUrl) {
+      await closeProviderPayment({ db, env: env as Bindings, stripe, now }, p.payment);
+    }
   }
   for (const refundId of await pendingRefundIdsOf(db, withdrawn.map((p) => p.id))) {
     await settleRefund(db, env, refundId, now);
@@ -138,7 +144,7 @@ export function participantView(group: GroupBuyRow, p: Participation) {
     phone: maskPhone(p.phone),
     pickupCode: p.pickupCode,
     status: p.status,
-    paymentMethod: p.paymentMethod as 'stripe' | 'pay_at_pickup',
+    paymentMethod: p.paymentMethod as JoinPaymentMethod,
     totalFen: p.totalFen,
     items: p.lines.map((l) => ({
       productId: l.productId,

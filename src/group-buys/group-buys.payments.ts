@@ -76,7 +76,7 @@ export async function participantPaymentSucceeded(
     stripePaymentIntentId: string | null;
     paymentMethodType: string | null;
     /** Further columns the payments domain records with the success (checkout session, who confirmed). */
-    details?: Partial<Pick<PaymentRow, 'stripeCheckoutSessionId' | 'bankReference' | 'confirmedByUserId'>>;
+    details?: Partial<Pick<PaymentRow, 'stripeCheckoutSessionId' | 'providerTradeNo' | 'bankReference' | 'confirmedByUserId'>>;
     at: number;
   },
 ): Promise<ParticipantPaymentEffect> {

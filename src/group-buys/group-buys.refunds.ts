@@ -5,7 +5,7 @@ import type { Statement } from '../db/batch';
 import { payments, refunds } from '../db/schema';
 import type { Actor, Bindings } from '../env';
 import { getStripe } from '../payments';
-import { applyStripeRefund, registeredSubject, settleRefund as settleRefundRow } from '../payments';
+import { applyStripeRefund, isProviderMethod, providersAvailable, registeredSubject, settleProviderRefund, settleRefund as settleRefundRow } from '../payments';
 import { newId } from '../lib/ids';
 import type { PaymentRow } from './group-buys.queries';
 
@@ -55,16 +55,19 @@ export function pendingRefundStatements(
 type RefundRow = typeof refunds.$inferSelect;
 
 /**
- * Pushes one pending refund through Stripe and records the outcome. Safe to call any number of
+ * Pushes one pending refund through Stripe (or WeChat Pay / Alipay) and records the outcome. Safe to call any number of
  * times, concurrently: Stripe answers the same idempotency key with the same refund, and recording
  * the outcome is a guarded transition. Returns the refund's status afterwards.
  */
 export async function settleRefund(db: Db, env: Pick<Bindings, 'STRIPE_SECRET_KEY'>, refundId: string, now: number): Promise<RefundRow['status']> {
-  const stripe = getStripe(env);
   const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
   if (!refund) return 'failed';
-  if (refund.status !== 'pending' || !stripe) return refund.status;
+  if (refund.status !== 'pending') return refund.status;
   const [payment] = await db.select().from(payments).where(eq(payments.id, refund.paymentId)).limit(1);
+  // WeChat Pay and Alipay: back the way the money came, our refund id as their refund number.
+  if (payment && isProviderMethod(payment.method)) return settleProviderRefund({ db, env: env as Bindings, stripe: null, now }, registeredSubject('participant'), refund.id);
+  const stripe = getStripe(env);
+  if (!stripe) return refund.status;
   if (!payment?.stripePaymentIntentId) {
     console.error(`refund ${refund.id}: payment ${refund.paymentId} has no Stripe payment intent`);
     return refund.status;
@@ -98,7 +101,8 @@ export async function settleRefund(db: Db, env: Pick<Bindings, 'STRIPE_SECRET_KE
 
 /** The cron job's part: every pending participant refund, oldest first, bounded per run. */
 export async function settlePendingParticipantRefunds(db: Db, env: Pick<Bindings, 'STRIPE_SECRET_KEY'>, now: number, limit = 50): Promise<number> {
-  if (!env.STRIPE_SECRET_KEY) return 0;
+  const providers = providersAvailable(env as Bindings);
+  if (!env.STRIPE_SECRET_KEY && !providers.wechat_pay && !providers.alipay) return 0;
   const pending = await db
     .select({ id: refunds.id })
     .from(refunds)

@@ -2,7 +2,7 @@
 export { CHECKOUT_WINDOW_MS, SESSION_EXPAND, arrivalFromSession, closeCheckoutSession } from './checkout';
 export { paymentsApi } from './payments.index';
 export { paymentsPages } from './payments.pages';
-export { applyStripeRefund, refundPayment, settleRefund } from './refunds';
+export { applyStripeRefund, refundPayment, settleProviderRefund, settleRefund } from './refunds';
 export { getStripe, stripeConfigured } from './stripe';
 export {
   registerPaymentSubjects,

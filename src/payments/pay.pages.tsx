@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { orderLines, orders, payments } from '../db/schema';
+import { groupBuyParticipants, groupBuys, orderLines, orders, payments } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { currentPath } from '../views/kit';
@@ -15,7 +15,7 @@ import type { PaymentContext, PaymentRow } from './subjects';
  * trade in the channel the browser can use (Native QR on a desktop, H5 or wap on a phone, JSAPI inside
  * WeChat after the OAuth hop) and shows the QR code or redirects. `/pay/{paymentId}/return` is where
  * the provider sends them back: it asks the provider whether the money came (query-after-return) and
- * shows the order.
+ * shows the order (or the group-buy participant's page).
  */
 export const payPages = new Hono<AppEnv>();
 
@@ -43,36 +43,70 @@ function ctxOf(c: Context<AppEnv>): PaymentContext {
   return { db: c.var.db, env: c.env, stripe: null, now: Date.now() };
 }
 
-/** The order's own rows, read directly (payments sits below orders: it may not import that domain). */
-type PayableOrder = { order: typeof orders.$inferSelect; lines: { nameZh: string; nameEn: string }[] };
-type Payable = { payment: PaymentRow & { method: 'wechat_pay' | 'alipay' }; bundle: PayableOrder; token: string };
+/**
+ * What a provider payment pays for, read directly (payments sits below orders and group buys: it may not
+ * import those domains): an order, or a group-buy participant's place. Each has its own access token.
+ */
+type Payable = {
+  payment: PaymentRow & { method: 'wechat_pay' | 'alipay' };
+  token: string;
+  /** The order page or the participant page: where the buyer goes once done (or when paying is over). */
+  subjectHref: string;
+  /** The trade's description at WeChat Pay / Alipay. */
+  description: string;
+  /** Still waiting for this payment. */
+  awaiting: boolean;
+};
 
-async function orderOf(c: Context<AppEnv>, orderId: string): Promise<PayableOrder | null> {
+async function orderPayable(c: Context<AppEnv>, payment: PaymentRow, orderId: string, token: string): Promise<Omit<Payable, 'payment'> | null> {
   const order = await c.var.db.select().from(orders).where(eq(orders.id, orderId)).get();
-  if (!order) return null;
+  const actor = c.var.actor;
+  if (!order || !(token === order.accessToken || (actor !== null && order.buyerUserId === actor.userId))) return null;
   const lines = await c.var.db.select({ nameZh: orderLines.nameZh, nameEn: orderLines.nameEn }).from(orderLines).where(eq(orderLines.orderId, orderId));
-  return { order, lines };
+  const first = lines[0];
+  const more = lines.length > 1 ? ` 等${lines.length}件` : '';
+  return {
+    token: order.accessToken,
+    subjectHref: `/orders/${order.id}?token=${order.accessToken}`,
+    description: `山海消费帮扶 ${first ? first.nameZh || first.nameEn : order.id}${more}`,
+    awaiting: order.status === 'pending_payment' && payment.status === 'pending',
+  };
 }
 
-/** The order's provider payment, for whoever holds its link (token) or placed it signed in. */
+async function participantPayable(c: Context<AppEnv>, payment: PaymentRow, participantId: string, token: string): Promise<Omit<Payable, 'payment'> | null> {
+  const row = await c.var.db
+    .select({ participant: groupBuyParticipants, title: groupBuys.title, shortCode: groupBuys.shortCode })
+    .from(groupBuyParticipants)
+    .innerJoin(groupBuys, eq(groupBuys.id, groupBuyParticipants.groupBuyId))
+    .where(eq(groupBuyParticipants.id, participantId))
+    .get();
+  const actor = c.var.actor;
+  if (!row || !(token === row.participant.accessToken || (actor !== null && row.participant.userId === actor.userId))) return null;
+  return {
+    token: row.participant.accessToken,
+    subjectHref: `/g/${row.shortCode}/me?token=${encodeURIComponent(row.participant.accessToken)}`,
+    description: `山海消费帮扶 团购「${row.title}」`,
+    awaiting: row.participant.status === 'pending_payment' && payment.status === 'pending',
+  };
+}
+
+/** The provider payment, for whoever holds its subject's link (token) or owns it signed in. */
 async function payableOf(c: Context<AppEnv>): Promise<Payable> {
   const payment = await c.var.db.select().from(payments).where(eq(payments.id, c.req.param('paymentId')!)).get();
-  const bundle = payment?.orderId ? await orderOf(c, payment.orderId) : null;
   const token = c.req.query('token') ?? '';
-  const actor = c.var.actor;
-  const allowed = bundle && (token === bundle.order.accessToken || (actor !== null && bundle.order.buyerUserId === actor.userId));
-  if (!payment || !bundle || !allowed || !isProviderMethod(payment.method)) throw new AppError('not_found', 'Payment not found');
-  return { payment: payment as Payable['payment'], bundle, token: bundle.order.accessToken };
+  const subject = !payment
+    ? null
+    : payment.orderId
+      ? await orderPayable(c, payment, payment.orderId, token)
+      : payment.participantId
+        ? await participantPayable(c, payment, payment.participantId, token)
+        : null;
+  if (!payment || !subject || !isProviderMethod(payment.method)) throw new AppError('not_found', 'Payment not found');
+  return { payment: payment as Payable['payment'], ...subject };
 }
 
-const orderHref = (p: Payable) => `/orders/${p.bundle.order.id}?token=${p.token}`;
+const orderHref = (p: Payable) => p.subjectHref;
 const returnHref = (p: Payable) => `/pay/${p.payment.id}/return?token=${p.token}`;
-
-function description(bundle: PayableOrder): string {
-  const first = bundle.lines[0];
-  const more = bundle.lines.length > 1 ? ` 等${bundle.lines.length}件` : '';
-  return `山海消费帮扶 ${first ? first.nameZh || first.nameEn : bundle.order.id}${more}`;
-}
 
 async function startAndShow(c: Context<AppEnv>, p: Payable, openid?: string) {
   const ctx = ctxOf(c);
@@ -85,7 +119,7 @@ async function startAndShow(c: Context<AppEnv>, p: Payable, openid?: string) {
   }
   const start = await startProviderPayment(ctx, p.payment, {
     channel,
-    description: description(p.bundle),
+    description: p.description,
     returnUrl: `${base}${returnHref(p)}`,
     clientIp: c.req.header('cf-connecting-ip') ?? undefined,
     openid,
@@ -107,7 +141,7 @@ async function startAndShow(c: Context<AppEnv>, p: Payable, openid?: string) {
 
 payPages.get('/pay/:paymentId', async (c) => {
   const p = await payableOf(c);
-  if (p.payment.status !== 'pending' || p.bundle.order.status !== 'pending_payment') return c.redirect(orderHref(p), 303);
+  if (!p.awaiting) return c.redirect(orderHref(p), 303);
   try {
     return await startAndShow(c, p);
   } catch (error) {

@@ -155,6 +155,26 @@ async function refundThroughProvider(ctx: PaymentContext, subject: PaymentSubjec
   return settleRefund(ctx, subject, refund.id, outcome.state, { lead: [] });
 }
 
+/**
+ * Pushes a pending refund of a WeChat Pay / Alipay payment to its provider, for a domain that records the
+ * refund in its own batch first (a failed group buy, a cancelled place). Our refund id is the provider's
+ * refund number, so a second push — the cron job, a concurrent close — refunds once. Returns the refund's
+ * status afterwards: still pending when the outcome is unknown (tried again later) or the provider is off.
+ */
+export async function settleProviderRefund(ctx: PaymentContext, subject: PaymentSubject, refundId: string): Promise<RefundRow['status']> {
+  const refund = await ctx.db.select().from(refunds).where(eq(refunds.id, refundId)).get();
+  if (!refund || refund.status !== 'pending') return refund?.status ?? 'failed';
+  const payment = await ctx.db.select().from(payments).where(eq(payments.id, refund.paymentId)).get();
+  if (!payment || !tookByProvider(payment)) return refund.status;
+  try {
+    return (await refundThroughProvider(ctx, subject, payment, refund)).status;
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'payment_provider_error') throw error;
+    console.error(`refund ${refund.id}: ${error.message}`);
+    return (await ctx.db.select({ status: refunds.status }).from(refunds).where(eq(refunds.id, refundId)).get())?.status ?? refund.status;
+  }
+}
+
 /** Settles our refund row from Stripe's refund object (the create response or a webhook). */
 export async function applyStripeRefund(ctx: PaymentContext, subject: PaymentSubject, refundId: string, stripeRefund: Stripe.Refund, lead: Statement[]): Promise<RefundRow> {
   const outcome = stripeRefund.status === 'succeeded' ? 'succeeded' : stripeRefund.status === 'failed' || stripeRefund.status === 'canceled' ? 'failed' : null;
