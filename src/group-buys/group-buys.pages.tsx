@@ -281,7 +281,7 @@ function ParticipantCard({ p, m, c }: { p: OwnParticipantView; m: GbText; c: C }
           <span class="badge">{m[`pstatus_${p.status}`]}</span>
         </dd>
         <dt>{m.payment}</dt>
-        <dd>{p.paymentMethod === 'pay_at_pickup' ? m.payAtPickup : m.payOnline}</dd>
+        <dd>{p.paymentMethod === 'wechat_pay' || p.paymentMethod === 'alipay' || p.paymentMethod === 'stripe' ? m[`method_${p.paymentMethod}`] : m.payAtPickup}</dd>
         {p.refund ? (
           <>
             <dt>{m.refund}</dt>

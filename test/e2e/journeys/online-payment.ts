@@ -2,12 +2,13 @@
  * Paying the way mainland China pays, against WeChat Pay and Alipay fakes on loopback (started by the
  * runner because of `fakeProviders` below): on a desktop the checkout offers WeChat Pay and shows a
  * Native QR code; once paid, "I have paid" asks WeChat Pay and the order shows paid. On a phone,
- * Alipay sends the buyer to its cashier (手机网站支付) and back; the order shows paid.
+ * Alipay sends the buyer to its cashier (手机网站支付) and back; the order shows paid. A resident joins a
+ * showroom's group buy with WeChat Pay the same way: Native QR on the desktop, then the place shows paid.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { products } from '../../../seeds/data.js';
-import { horizontalOverflow, newPage, screenshot, type Journey } from '../support';
+import { bearerToken, horizontalOverflow, newPage, screenshot, type Journey } from '../support';
 
 export const fakeProviders = true;
 export const viewports = 'self';
@@ -78,6 +79,31 @@ const onlinePayment: Journey = async ({ browser, baseUrl }) => {
   assert.match(phoneText, /支付宝/);
   assert.equal(await horizontalOverflow(phone), 0, 'the paid order fits a phone');
   await screenshot(phone, 'online-payment-3-alipay-paid-phone');
+
+  // 3. A group-buy join paid with WeChat Pay: the share page offers WeChat Pay and Alipay, the QR, then paid.
+  const product = await productInStock();
+  const token = await bearerToken(baseUrl, 'showroom@shanhai.local');
+  const closesAt = Date.now() + 2 * 86_400_000;
+  const created = await fetch(`${baseUrl}/api/v1/group-buys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: baseUrl },
+    body: JSON.stringify({ organizationId: LIJIANG_SHOWROOM, pickupOrganizationId: LIJIANG_SHOWROOM, title: '微信支付邻里团', closesAt: new Date(closesAt).toISOString(), pickupStartsAt: new Date(closesAt + 86_400_000).toISOString(), pickupEndsAt: new Date(closesAt + 86_400_000 + 7_200_000).toISOString(), minParticipants: 2, items: [{ productId: product.id }] }),
+  });
+  const group = (await created.json()) as { shortCode: string };
+  assert.equal(created.status, 201, JSON.stringify(group));
+  await desk.goto(`${baseUrl}/g/${group.shortCode}`);
+  assert.ok(await desk.getByRole('radio', { name: '支付宝', exact: true }).isVisible(), 'the join form offers Alipay');
+  await desk.getByRole('radio', { name: '微信支付', exact: true }).check();
+  await desk.getByLabel('姓名').fill('孙阿姨');
+  await desk.getByLabel('手机号').fill('13912348888');
+  await Promise.all([desk.waitForURL(/\/pay\/pay_\w+\?token=/), desk.getByTestId('join-submit').click()]);
+  const joinCodeUrl = (await desk.locator('figure[data-code-url]').getAttribute('data-code-url'))!;
+  await screenshot(desk, 'online-payment-4-group-buy-wechat-qr');
+  const joinPaid = await fetch(`${fake}/__wechat/pay`, { method: 'POST', body: new URLSearchParams({ out_trade_no: new URL(joinCodeUrl.replace('weixin://', 'http://')).searchParams.get('pr')! }) });
+  assert.equal(joinPaid.status, 200);
+  await Promise.all([desk.waitForURL(/\/g\/\w+\/me\?token=/), desk.getByRole('link', { name: '我已完成支付' }).click()]);
+  assert.match((await desk.locator('main').textContent()) ?? '', /已付款/);
+  await screenshot(desk, 'online-payment-5-group-buy-paid');
 };
 
 export default onlinePayment;
