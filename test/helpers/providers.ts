@@ -1,3 +1,4 @@
+import { zipSync } from 'fflate';
 /**
  * WeChat Pay v3 and Alipay as seen from the network: fakes behind a `fetch` that check what we send
  * (signatures included, against the merchant keys the test generated) and answer in each provider's
@@ -272,6 +273,54 @@ export async function alipayKeys(): Promise<AlipayKeys> {
 }
 
 export const ALIPAY = { appId: '2021004100000001', gateway: 'https://openapi.alipay.com/gateway.do' };
+const BILL_HOST = 'dwbillcenter.alipay.com';
+
+/** GBK bytes of `text`, built from the runtime's GBK decoder (the test needs the encoder Alipay uses). */
+let gbkTable: Map<string, number[]> | null = null;
+export function gbkEncode(text: string): Uint8Array {
+  if (!gbkTable) {
+    gbkTable = new Map();
+    const decoder = new TextDecoder('gbk');
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        if (trail === 0x7f) continue;
+        const char = decoder.decode(new Uint8Array([lead, trail]));
+        if (char.length === 1 && char !== '\ufffd' && !gbkTable.has(char)) gbkTable.set(char, [lead, trail]);
+      }
+    }
+  }
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x80) bytes.push(code);
+    else bytes.push(...(gbkTable.get(char) ?? [0x3f]));
+  }
+  return new Uint8Array(bytes);
+}
+
+/**
+ * An Alipay trade bill as its download address serves it: a zip of two GBK CSV files, 业务明细 (one line per
+ * trade or refund, between `#` title and total lines) and 业务明细(汇总).
+ */
+export function alipayBillZip(date: string, lines: { tradeNo: string; outTradeNo: string; kind: '交易' | '退款'; yuan: string; outRequestNo?: string }[]): Uint8Array {
+  const header = '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
+  const detail = [
+    '#支付宝业务明细查询',
+    '#账号：[20881234567890120156]',
+    `#起始日期：[${date} 00:00:00]   终止日期：[${date} 23:59:59]`,
+    '#-----------------------------------------业务明细列表----------------------------------------',
+    header,
+    ...lines.map((l) => `${l.tradeNo}\t,${l.outTradeNo}\t,${l.kind},山海消费帮扶,${date} 10:00:00,${date} 10:00:05,,,,,159****5620,${l.yuan},${l.yuan},0.00,0.00,0.00,0.00,0.00,,0.00,0.00,${l.outRequestNo ?? ''},-0.05,0.00,`),
+    '#-----------------------------------------业务明细列表结束------------------------------------',
+    `#交易合计：${lines.filter((l) => l.kind === '交易').length}笔`,
+    `#导出时间：[${date} 09:00:00]`,
+  ].join('\r\n');
+  const summary = ['#支付宝业务汇总查询', '门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）', `合计,,${lines.length},0,0.00,0.00`].join('\r\n');
+  return zipSync({
+    [`20881234567890120156_${date.replaceAll('-', '')}_业务明细.csv`]: gbkEncode(detail),
+    [`20881234567890120156_${date.replaceAll('-', '')}_业务明细(汇总).csv`]: gbkEncode(summary),
+  });
+}
 
 export function alipayEnv(keys: AlipayKeys, gateway = ALIPAY.gateway) {
   return { ALIPAY_APP_ID: ALIPAY.appId, ALIPAY_PRIVATE_KEY: keys.app.privatePem, ALIPAY_PUBLIC_KEY: keys.alipay.publicPem, ALIPAY_GATEWAY_URL: gateway };
@@ -298,7 +347,8 @@ const fen = (y: string) => Math.round(Number(y) * 100);
 export function fakeAlipay(keys: AlipayKeys) {
   const requests: AlipayRequest[] = [];
   const trades = new Map<string, AlipayTrade>();
-  const control = { failNext: null as null | { code: string; msg: string; sub_code: string; sub_msg: string } };
+  /** bill: the zip Alipay's download address serves (see alipayBillZip). */
+  const control = { failNext: null as null | { code: string; msg: string; sub_code: string; sub_msg: string }, bill: new Uint8Array() };
   const faults: Faults = { afterActing: 0, hangAfterActing: 0 };
   let counter = 0;
 
@@ -313,6 +363,8 @@ export function fakeAlipay(keys: AlipayKeys) {
   }
 
   async function route(request: Request): Promise<Response> {
+    // The bill download address (a plain GET, signed only by its token in the query string).
+    if (new URL(request.url).hostname === BILL_HOST) return new Response(control.bill, { headers: { 'content-type': 'application/oct-stream' } });
     // A form body: read as bytes (workerd warns on .text() of a non-text content type).
     const params = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())));
     const signatureValid = await verifyRequest(params);
@@ -364,6 +416,8 @@ export function fakeAlipay(keys: AlipayKeys) {
           refund_fee: yuan([...trade.refunded.values()].reduce((a, b) => a + b, 0)),
         });
       }
+      case 'alipay.data.dataservice.bill.downloadurl.query':
+        return signedAnswer(method, { code: '10000', msg: 'Success', bill_download_url: `https://${BILL_HOST}/downloadBillFile.resource?bizType=trade&userId=20881234&fileType=csv.zip&bill_date=${biz.bill_date}&downloadFileName=20881234_${biz.bill_date}.csv.zip&fileId=%2Ftrade%2F20881234%2F${biz.bill_date}&timestamp=1733277600&token=test` });
       default:
         return signedAnswer(method, { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.INVALID_PARAMETER', sub_msg: `unknown method ${method}` });
     }
@@ -416,7 +470,7 @@ export function installProviderFetch(fakes: { wechat?: ReturnType<typeof fakeWec
     const request = new Request(input, init);
     const host = new URL(request.url).host;
     if (host === 'api.mch.weixin.qq.com' && fakes.wechat) return fakes.wechat.handle(request, init?.signal);
-    if (host === 'openapi.alipay.com' && fakes.alipay) return fakes.alipay.handle(request, init?.signal);
+    if ((host === 'openapi.alipay.com' || host === BILL_HOST) && fakes.alipay) return fakes.alipay.handle(request, init?.signal);
     throw new TypeError(`unexpected outbound request to ${request.url}`);
   }) as typeof fetch;
   return () => {

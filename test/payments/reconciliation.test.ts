@@ -1,11 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
-import { wechatPayOf } from '../../src/payments/providers/registry';
+import { alipayOf, wechatPayOf } from '../../src/payments/providers/registry';
+import { parseAlipayTradeBill } from '../../src/payments/providers/alipay';
 import { beijingDate, compareStatement, reconcileDay, reconcileStatements } from '../../src/payments/reconciliation';
 import { demoToken } from '../helpers/http';
 import { callWithEnv, jsonOf, makeCooperative, makeProduct, orderBody, rows } from '../helpers/orders';
-import { fakeWechatPay, installProviderFetch, WECHAT, wechatEnv, wechatKeys, wechatNotification, type WechatKeys } from '../helpers/providers';
+import { alipayBillZip, alipayEnv, alipayKeys, fakeAlipay, fakeWechatPay, installProviderFetch, WECHAT, wechatEnv, wechatKeys, wechatNotification, type AlipayKeys, type WechatKeys } from '../helpers/providers';
 import { seedDatabase } from '../helpers/seed';
 
 let keys: WechatKeys;
@@ -93,6 +94,61 @@ describe('Reconciliation against the WeChat Pay trade bill', () => {
       ['amount', 'pay_a'],
       ['missing_here', 'rfd_x'],
       ['missing_there', 'rfd_y'],
+    ]);
+  });
+});
+
+describe('Reconciliation against the Alipay trade bill', () => {
+  let alipayKeyset: AlipayKeys;
+  let alipay: ReturnType<typeof fakeAlipay>;
+  beforeAll(async () => {
+    alipayKeyset = await alipayKeys();
+  });
+  beforeEach(() => {
+    restore();
+    alipay = fakeAlipay(alipayKeyset);
+    restore = installProviderFetch({ wechat, alipay });
+  });
+
+  it('Should read the 业务明细 file of the zip (GBK) and list what differs, trades and refunds alike', async () => {
+    const env_ = alipayEnv(alipayKeyset);
+    const place = async () => {
+      const { body } = await jsonOf(await callWithEnv(env_, '/api/v1/orders', { method: 'POST', json: orderBody([{ productId: product, quantity: 1 }], { paymentMethod: 'alipay' }) }));
+      const url = new URL(body.payment.checkoutUrl);
+      const page = await callWithEnv(env_, `${url.pathname}${url.search}`, { headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148' } });
+      await alipay.open(page.headers.get('location')!);
+      alipay.pay(body.payment.id);
+      await callWithEnv(env_, `/pay/${body.payment.id}/return?token=${body.accessToken}`);
+      return { orderId: body.id as string, paymentId: body.payment.id as string };
+    };
+    const [listed, notListed] = [await place(), await place()];
+    const refund = await jsonOf(await callWithEnv(env_, `/api/v1/admin/orders/${listed.orderId}/refunds`, { method: 'POST', token: await demoToken('admin'), json: { amountFen: 800, reason: '包装破损' } }));
+    expect(refund.body.status).toBe('succeeded');
+    const today = beijingDate(Date.now());
+    alipay.control.bill = alipayBillZip(today, [
+      { tradeNo: alipay.trades.get(listed.paymentId)!.tradeNo, outTradeNo: listed.paymentId, kind: '交易', yuan: '128.00' },
+      { tradeNo: alipay.trades.get(listed.paymentId)!.tradeNo, outTradeNo: listed.paymentId, kind: '退款', yuan: '-8.00', outRequestNo: refund.body.id },
+      { tradeNo: '2026120422001499999999', outTradeNo: 'pay_elsewhere0000000000', kind: '交易', yuan: '3.50' },
+    ]);
+    const provider = alipayOf({ ...env, ...env_ } as never)!;
+    expect(await reconcileDay(createDb(env.DB), provider as Parameters<typeof reconcileDay>[1], today, Date.now())).toBe(2);
+    const asked = alipay.requests.find((r) => r.method === 'alipay.data.dataservice.bill.downloadurl.query')!;
+    expect(asked.signatureValid).toBe(true);
+    expect(asked.biz).toEqual({ bill_type: 'trade', bill_date: today });
+    const found = await rows<{ kind: string; reference: string }>(`SELECT kind, reference FROM reconciliation_differences WHERE provider = 'alipay' AND statement_date = ? ORDER BY reference`, today);
+    expect(found).toEqual([
+      { kind: 'missing_there', reference: notListed.paymentId },
+      { kind: 'missing_here', reference: 'pay_elsewhere0000000000' },
+    ].sort((a, b) => a.reference.localeCompare(b.reference)));
+  });
+
+  it('Should read trades and refunds from the CSV, refunds by their request number', () => {
+    const lines = parseAlipayTradeBill(
+      ['#支付宝业务明细查询', '支付宝交易号,商户订单号,业务类型,商品名称,订单金额（元）,退款批次号/请求号', '2026120422001\t,pay_a\t,交易,火腿,12.80,', '2026120422001\t,pay_a\t,退款,火腿,-2.80,rfd_1', '#交易合计：1笔'].join('\r\n'),
+    );
+    expect(lines).toEqual([
+      { outTradeNo: 'pay_a', tradeNo: '2026120422001', amountFen: 1280, state: 'paid', outRefundNo: null },
+      { outTradeNo: 'pay_a', tradeNo: '2026120422001', amountFen: 280, state: 'refund', outRefundNo: 'rfd_1' },
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { signSha256Rsa, verifySha256Rsa } from './rsa';
 import {
   beijingDateTime,
@@ -12,6 +13,7 @@ import {
   type ProviderOrder,
   type ProviderRefundRequest,
   type RefundOutcome,
+  type StatementLine,
   type TradeState,
   type RetryPolicy,
   callWithRetries,
@@ -208,4 +210,58 @@ export class Alipay implements PaymentProvider {
     if (form.trade_status === 'TRADE_CLOSED') return { kind: 'closed', id, outTradeNo: form.out_trade_no };
     return { kind: 'other', id };
   }
+
+  /**
+   * The day's trade bill (对账单, `bill_type` trade): Alipay answers a download address for a zip of GBK CSV
+   * files; the 业务明细 file lists each trade (业务类型 交易) and refund (退款, our refund id as 退款批次号/请求号).
+   */
+  async statement(date: string): Promise<StatementLine[]> {
+    const answer = await this.call('alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: date });
+    const url = typeof answer.bill_download_url === 'string' ? answer.bill_download_url : '';
+    if (!/^https:\/\//.test(url)) throw new ProviderError('alipay', 'BILL_FORMAT', 'the answer has no bill_download_url', false);
+    const zip = await callWithRetries({ ...DEFAULT_RETRY, ...this.config.retry }, async (signal) => {
+      let res: Response;
+      try {
+        res = await (this.config.fetch ?? fetch)(url, { signal });
+      } catch (error) {
+        throw fetchFailure('alipay', error, signal);
+      }
+      if (!res.ok) throw new ProviderError('alipay', `HTTP_${res.status}`, 'bill download failed', res.status < 500);
+      return new Uint8Array(await res.arrayBuffer());
+    });
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(zip);
+    } catch {
+      throw new ProviderError('alipay', 'BILL_FORMAT', 'the bill is not a zip file', false);
+    }
+    const gbk = new TextDecoder('gbk');
+    for (const bytes of Object.values(files)) {
+      const text = gbk.decode(bytes);
+      if (/^支付宝交易号,/m.test(text)) return parseAlipayTradeBill(text);
+    }
+    throw new ProviderError('alipay', 'BILL_FORMAT', 'the bill has no 业务明细 file', false);
+  }
+}
+
+/** The 业务明细 CSV of an Alipay trade bill: `#` lines are titles and totals; columns found by their header names. */
+export function parseAlipayTradeBill(text: string): StatementLine[] {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const headerAt = lines.findIndex((l) => l.startsWith('支付宝交易号,'));
+  if (headerAt < 0) throw new ProviderError('alipay', 'BILL_FORMAT', 'unknown trade bill header', false);
+  const header = lines[headerAt]!.split(',').map((h) => h.trim());
+  const [tradeNo, outTradeNo, kind, amount, outRequestNo] = ['支付宝交易号', '商户订单号', '业务类型', '订单金额（元）', '退款批次号/请求号'].map((name) => header.indexOf(name));
+  if ([tradeNo, outTradeNo, kind, amount].some((i) => i === undefined || i < 0)) throw new ProviderError('alipay', 'BILL_FORMAT', 'unknown trade bill header', false);
+  return lines.slice(headerAt + 1).map((line) => {
+    const fields = line.split(',').map((f) => f.trim());
+    const state = fields[kind!] === '交易' ? 'paid' : fields[kind!] === '退款' ? 'refund' : 'other';
+    return {
+      outTradeNo: fields[outTradeNo!] ?? '',
+      tradeNo: fields[tradeNo!] ?? '',
+      // Refunds are listed as negative amounts.
+      amountFen: yuanToFen((fields[amount!] ?? '').replace(/^-/, '')) ?? 0,
+      state,
+      outRefundNo: state === 'refund' && outRequestNo! >= 0 ? fields[outRequestNo!] || null : null,
+    } satisfies StatementLine;
+  });
 }
