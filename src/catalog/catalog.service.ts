@@ -204,7 +204,7 @@ function toSummary(row: SummaryRow): ProductSummary {
     stock: row.stock,
     featured: row.featured,
     soldCount: row.soldCount,
-    imageUrl: row.imageKey ? photoUrl(row.imageKey) : illustrationUrl(row.category),
+    imageUrl: row.imageKey ? photoUrl(row.imageKey, 'card') : illustrationUrl(row.category),
     hasPhoto: row.imageKey !== null,
     county: { id: row.countyId, nameZh: row.countyNameZh, nameEn: row.countyNameEn },
     district: row.districtId ? { id: row.districtId, nameZh: row.districtNameZh ?? '', nameEn: row.districtNameEn ?? '' } : null,

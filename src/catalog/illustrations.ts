@@ -1,3 +1,4 @@
+import { photoUrl } from '../lib/photos';
 /**
  * Generated SVG illustrations, one per product category, shown wherever a product has no photo.
  * Each is a mountain-and-water backdrop (山海) with the category's motif drawn from simple shapes,
@@ -14,10 +15,7 @@ export function illustrationUrl(category: ProductCategory): string {
   return `/illustrations/${category}.svg?v=${ILLUSTRATION_VERSION}`;
 }
 
-/** Product photos live in R2 and are served under /photos/ (each key segment URL-encoded). */
-export function photoUrl(r2Key: string): string {
-  return `/photos/${r2Key.split('/').map(encodeURIComponent).join('/')}`;
-}
+export { photoUrl };
 
 type Palette = { sky: string; hill: string; water: string; ink: string; accent: string };
 
@@ -106,6 +104,11 @@ export function illustrationSvg(category: string): string | null {
  * when the cooperative uploaded one, otherwise its category's drawing. Other domains import it from the
  * catalog's index.
  */
+/** A product's thumbnail (160 px square copy of its cover photo), or its category illustration. */
+export function thumbnailUrl(product: { imageKey: string | null; category: ProductCategory }): string {
+  return product.imageKey ? photoUrl(product.imageKey, 'thumb') : illustrationUrl(product.category);
+}
+
 export function coverPhotoUrl(product: { imageKey: string | null; category: ProductCategory }): string {
-  return product.imageKey ? photoUrl(product.imageKey) : illustrationUrl(product.category);
+  return product.imageKey ? photoUrl(product.imageKey, 'card') : illustrationUrl(product.category);
 }

@@ -12,7 +12,7 @@ export const catalogApi = createRouter()
   .openapi(routes.getCooperative, handlers.getCooperative);
 
 export { catalogPages } from './catalog.pages';
-export { coverPhotoUrl } from './illustrations';
+export { coverPhotoUrl, thumbnailUrl } from './illustrations';
 
 export { searchTokens } from './search';
 

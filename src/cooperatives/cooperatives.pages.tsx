@@ -9,6 +9,7 @@ import { formatFen, parseYuanToFen } from '../lib/money';
 import { PRODUCT_CATEGORIES, type PriceTier } from '../db/schema';
 import { cooperativeDashboard } from './dashboard.service';
 import * as photos from './photos.service';
+import { Script } from '../views/assets';
 import { decodeUtf8 } from '../lib/csv';
 import { importProducts, MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './product-csv';
 import { MAX_PRICE_TIERS } from './product-rules';
@@ -376,7 +377,7 @@ function ProductEditor(props: {
         <ol class="row" style="list-style:none;padding:0">
           {props.images.map((image, i) => (
             <li class="card" style="width:150px">
-              <img src={photos.imageView(image).url} alt={`${localized(product, 'name', ctx.locale)} ${i + 1}`} width={128} height={96} loading="lazy" />
+              <img src={photos.imageView(image).thumbnailUrl} alt={`${localized(product, 'name', ctx.locale)} ${i + 1}`} width={128} height={128} loading="lazy" />
               {i === 0 ? <span class="badge">{m.cover}</span> : null}
               <form method="post" action={withCoop(`${base}/photos/${image.id}`, ctx.coop)} class="row">
                 <button class="secondary" name="action" value="up" disabled={i === 0} aria-label={`${m.moveUp} ${i + 1}`}>
@@ -393,13 +394,18 @@ function ProductEditor(props: {
           ))}
         </ol>
         {props.images.length < photos.MAX_PHOTOS_PER_PRODUCT ? (
-          <form method="post" action={withCoop(`${base}/photos`, ctx.coop)} enctype="multipart/form-data" class="inline">
+          <form method="post" action={withCoop(`${base}/photos`, ctx.coop)} enctype="multipart/form-data" class="inline" data-photo-upload>
             <p>
               <label for="photo-file">{m.upload}</label>
               <input id="photo-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" required />
               <small class="muted"> {m.uploadHint}</small>
             </p>
+            {/* Filled by photo-resize.js with the square copies it makes in the browser; empty without it. */}
+            <input type="file" name="card" hidden />
+            <input type="file" name="thumb" hidden />
+            <img data-photo-preview alt="" width={160} height={160} hidden />
             <button type="submit">{m.upload}</button>
+            <Script name="js/photo-resize.js" />
           </form>
         ) : null}
       </section>

@@ -13,12 +13,14 @@ export const upload = createRoute({
   path: '/products/{id}/images',
   tags,
   summary: 'Upload a photo (JPEG, PNG or WebP, sniffed from the bytes)',
-  description: `Multipart form with the file in field \`file\`, or the raw image as the body. At most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB. The first photo becomes the product's cover.`,
+  description: `Multipart form with the file in field \`file\`, or the raw image as the body. At most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB. The first photo becomes the product's cover. Optional fields \`card\` (480 px) and \`thumb\` (160 px) carry smaller square copies, served as \`?size=card\` / \`?size=thumb\`; without them the photo itself is served for every size.`,
   request: {
     params: productParam,
     body: {
       content: {
-        'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } },
+        'multipart/form-data': {
+          schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, card: { type: 'string', format: 'binary' }, thumb: { type: 'string', format: 'binary' } }, required: ['file'] },
+        },
         'image/jpeg': binary,
         'image/png': binary,
         'image/webp': binary,

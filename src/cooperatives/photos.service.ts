@@ -4,10 +4,12 @@ import { runBatch, type Statement } from '../db/batch';
 import { productImages, products } from '../db/schema';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { photoUrl } from './products.service';
+import { isPhotoVariant, photoUrl, photoVariantKey, PHOTO_SIZES } from '../lib/photos';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const MAX_PHOTOS_PER_PRODUCT = 8;
+/** The browser's smaller copies (480 and 160 px JPEGs) are far below this. */
+export const MAX_VARIANT_BYTES = 512 * 1024;
 /** Photos never change under a key (a new upload gets a new key), so browsers may keep them for a year. */
 export const PHOTO_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
@@ -60,11 +62,14 @@ export async function readLimited(stream: ReadableStream<Uint8Array> | null, lim
 /** Room for multipart boundaries and headers around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
+export type UploadedPhoto = { bytes: Uint8Array; variants: Partial<Record<keyof typeof PHOTO_SIZES, Uint8Array>> };
+
 /**
- * The uploaded photo's bytes from a multipart form (field `file` or `photo`) or a raw body.
+ * The uploaded photo's bytes from a multipart form (field `file` or `photo`) or a raw body, with the
+ * smaller copies the browser made (fields `card` and `thumb`) when it sent them.
  * A declared length over the limit is refused before reading anything.
  */
-export async function readUploadedPhoto(request: Request): Promise<Uint8Array> {
+export async function readUploadedPhoto(request: Request): Promise<UploadedPhoto> {
   const contentType = request.headers.get('content-type') ?? '';
   const isMultipart = contentType.startsWith('multipart/form-data');
   const limit = MAX_PHOTO_BYTES + (isMultipart ? MULTIPART_OVERHEAD : 0);
@@ -73,7 +78,7 @@ export async function readUploadedPhoto(request: Request): Promise<Uint8Array> {
   if (!isMultipart) {
     const bytes = await readLimited(request.body, limit);
     if (bytes.byteLength === 0) throw new AppError('bad_request', 'The request carries no photo');
-    return bytes;
+    return { bytes, variants: {} };
   }
   const raw = await readLimited(request.body, limit);
   const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData().catch(() => {
@@ -83,13 +88,20 @@ export async function readUploadedPhoto(request: Request): Promise<Uint8Array> {
   if (!file || typeof file === 'string') throw new AppError('bad_request', 'Send the photo in a form field named "file"');
   if (file.size > MAX_PHOTO_BYTES) throw tooLarge();
   if (file.size === 0) throw new AppError('bad_request', 'The photo is empty');
-  return new Uint8Array(await file.arrayBuffer());
+  const variants: UploadedPhoto['variants'] = {};
+  for (const size of Object.keys(PHOTO_SIZES) as (keyof typeof PHOTO_SIZES)[]) {
+    const copy = form.get(size);
+    if (!copy || typeof copy === 'string' || copy.size === 0) continue;
+    if (copy.size > MAX_VARIANT_BYTES) throw new AppError('payload_too_large', `The ${size} copy may be at most ${MAX_VARIANT_BYTES / 1024} KiB`);
+    variants[size] = new Uint8Array(await copy.arrayBuffer());
+  }
+  return { bytes: new Uint8Array(await file.arrayBuffer()), variants };
 }
 
 export type ImageRow = typeof productImages.$inferSelect;
 
 export function imageView(row: ImageRow) {
-  return { id: row.id, url: photoUrl(row.r2Key)!, r2Key: row.r2Key, contentType: row.contentType, byteSize: row.byteSize, position: row.position };
+  return { id: row.id, url: photoUrl(row.r2Key), thumbnailUrl: photoUrl(row.r2Key, 'thumb'), r2Key: row.r2Key, contentType: row.contentType, byteSize: row.byteSize, position: row.position };
 }
 
 export async function listImages(db: Db, productId: string): Promise<ImageRow[]> {
@@ -107,10 +119,13 @@ function refreshCoverStatement(db: Db, productId: string, now: number) {
     .where(eq(products.id, productId));
 }
 
-/** Stores a photo in R2 and records it after the product's other photos. */
-export async function addImage(db: Db, bucket: R2Bucket, productId: string, bytes: Uint8Array, now = Date.now()): Promise<ImageRow> {
+/** Stores a photo (and the browser's smaller copies of it) in R2 and records it after the product's other photos. */
+export async function addImage(db: Db, bucket: R2Bucket, productId: string, upload: Uint8Array | UploadedPhoto, now = Date.now()): Promise<ImageRow> {
+  const { bytes, variants } = upload instanceof Uint8Array ? { bytes: upload, variants: {} } : upload;
   const type = sniffImageType(bytes);
   if (!type) throw new AppError('unsupported_media_type', 'Only JPEG, PNG or WebP photos are accepted (checked from the file contents)');
+  const copies = Object.entries(variants).map(([size, data]) => ({ size: size as keyof typeof PHOTO_SIZES, data, type: sniffImageType(data) }));
+  if (copies.some((c) => !c.type)) throw new AppError('unsupported_media_type', 'The smaller copies must be JPEG, PNG or WebP too');
   const existing = await listImages(db, productId);
   if (existing.length >= MAX_PHOTOS_PER_PRODUCT) {
     throw new AppError('conflict', `A product has at most ${MAX_PHOTOS_PER_PRODUCT} photos; remove one first`);
@@ -118,6 +133,12 @@ export async function addImage(db: Db, bucket: R2Bucket, productId: string, byte
   const id = newId('img');
   const r2Key = `products/${productId}/${id}.${type.extension}`;
   const object = await bucket.put(r2Key, bytes, { httpMetadata: { contentType: type.contentType, cacheControl: PHOTO_CACHE_CONTROL } });
+  const written = [r2Key];
+  for (const copy of copies) {
+    const key = photoVariantKey(r2Key, copy.size);
+    await bucket.put(key, copy.data, { httpMetadata: { contentType: copy.type!.contentType, cacheControl: PHOTO_CACHE_CONTROL } });
+    written.push(key);
+  }
   const nextPosition = existing.reduce((max, image) => Math.max(max, image.position + 1), 0);
   try {
     await runBatch(db, [
@@ -134,8 +155,8 @@ export async function addImage(db: Db, bucket: R2Bucket, productId: string, byte
       refreshCoverStatement(db, productId, now),
     ]);
   } catch (error) {
-    // The row was not written, so nothing points at the object: remove it rather than leak storage.
-    await bucket.delete(r2Key);
+    // The row was not written, so nothing points at the objects: remove them rather than leak storage.
+    await bucket.delete(written);
     throw error;
   }
   return (await db.select().from(productImages).where(eq(productImages.id, id)))[0]!;
@@ -174,24 +195,26 @@ export async function removeImage(db: Db, bucket: R2Bucket, productId: string, i
   const [image] = await db.select().from(productImages).where(eq(productImages.id, imageId));
   if (!image || image.productId !== productId) throw new AppError('not_found', `Photo ${imageId} not found`);
   await runBatch(db, [db.delete(productImages).where(eq(productImages.id, imageId)), refreshCoverStatement(db, productId, now)]);
-  // After the row is gone nothing links to the object; deleting it last never leaves a broken link.
-  await bucket.delete(image.r2Key);
+  // After the row is gone nothing links to the objects; deleting them last never leaves a broken link.
+  await bucket.delete([image.r2Key, ...Object.keys(PHOTO_SIZES).map((size) => photoVariantKey(image.r2Key, size as keyof typeof PHOTO_SIZES))]);
 }
 
 /**
  * Serves a stored photo with a year-long immutable cache and its ETag; a matching If-None-Match
  * answers 304 without the body (R2 evaluates the condition).
  */
-export async function servePhoto(bucket: R2Bucket, key: string, requestHeaders: Headers): Promise<Response> {
+export async function servePhoto(bucket: R2Bucket, key: string, requestHeaders: Headers, size?: string): Promise<Response> {
   if (!key.startsWith('products/') || key.includes('..')) return new Response('Not found', { status: 404 });
-  const object = await bucket.get(key, { onlyIf: requestHeaders });
+  // A smaller copy where the uploading browser made one; the photo itself otherwise.
+  const object: R2Object | R2ObjectBody | null = (isPhotoVariant(size) ? await bucket.get(photoVariantKey(key, size), { onlyIf: requestHeaders }) : null) ?? (await bucket.get(key, { onlyIf: requestHeaders }));
   if (!object) return new Response('Not found', { status: 404 });
   const headers = new Headers();
   object.writeHttpMetadata(headers);
   headers.set('etag', object.httpEtag);
   headers.set('cache-control', PHOTO_CACHE_CONTROL);
   headers.set('x-content-type-options', 'nosniff');
-  if (!('body' in object) || !object.body) return new Response(null, { status: 304, headers });
+  const body = 'body' in object ? (object as R2ObjectBody).body : null;
+  if (!body) return new Response(null, { status: 304, headers });
   headers.set('content-length', String(object.size));
-  return new Response(object.body, { status: 200, headers });
+  return new Response(body, { status: 200, headers });
 }

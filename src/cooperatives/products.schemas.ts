@@ -97,6 +97,7 @@ export const productImageSchema = z
   .object({
     id: z.string(),
     url: z.string().openapi({ example: '/photos/products/prd_x/img_y.jpg' }),
+    thumbnailUrl: z.string().openapi({ example: '/photos/products/prd_x/img_y.jpg?size=thumb' }),
     r2Key: z.string(),
     contentType: z.string(),
     byteSize: z.number().int(),

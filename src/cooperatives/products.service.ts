@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { photoUrl } from '../lib/photos';
 import { categories } from '../lib/categories';
 import { searchTokens } from '../catalog';
 import type { Db } from '../db/client';
@@ -15,13 +16,14 @@ import type { CreateProductInput, UpdateProductInput } from './products.schemas'
 export type ProductRow = typeof products.$inferSelect;
 
 /** URL under which the worker serves an R2 photo (see photos.pages.ts). */
-export function photoUrl(r2Key: string | null): string | null {
-  return r2Key ? `/photos/${r2Key}` : null;
+/** The photo's URL (the full size), or null without one. */
+export function photoUrlOf(r2Key: string | null): string | null {
+  return r2Key ? photoUrl(r2Key) : null;
 }
 
 export function portalProductView(row: ProductRow) {
   const { searchTokens: _tokens, featured: _featured, soldCount: _sold, imageKey, ...rest } = row;
-  return { ...rest, imageUrl: photoUrl(imageKey) };
+  return { ...rest, imageUrl: photoUrlOf(imageKey) };
 }
 
 export type CooperativeContext = {

@@ -4,6 +4,8 @@ import { formatFen } from '../lib/money';
 import { localized, type Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
 import { membershipOf } from '../accounts';
+import { thumbnailUrl } from '../catalog';
+import type { ProductCategory } from '../db/schema';
 import { defaultOrderingOrganization } from './buyer';
 import { cartOwner, mergeCartOnSignIn, rememberGuestCart } from './cart.cookie';
 import { addToCart, cartCount, ensureCart, findCartId, quoteCart, removeFromCart, setCartQuantity } from './cart.service';
@@ -123,9 +125,12 @@ function CartContents({ quote, locale, m }: { quote: Quote & { items: { productI
             {group.lines.map((line) => (
               <li class="cart-line" data-product-id={line.productId}>
                 <div class="cart-name">
-                  <a href={`/products/${line.productId}`}>{localized(line, 'name', locale)}</a>
-                  <div class="muted">{[localized(line, 'spec', locale), ruleText(line, m)].filter(Boolean).join(' · ')}</div>
-                  {shortage.has(line.productId) ? <div class="error">{fill(m.onlyLeft, { n: shortage.get(line.productId)! })}</div> : null}
+                  <img class="thumb" src={thumbnailUrl({ imageKey: line.imageKey, category: line.category as ProductCategory })} alt="" width={56} height={56} loading="lazy" />
+                  <div>
+                    <a href={`/products/${line.productId}`}>{localized(line, 'name', locale)}</a>
+                    <div class="muted">{[localized(line, 'spec', locale), ruleText(line, m)].filter(Boolean).join(' · ')}</div>
+                    {shortage.has(line.productId) ? <div class="error">{fill(m.onlyLeft, { n: shortage.get(line.productId)! })}</div> : null}
+                  </div>
                 </div>
                 <div>
                   <Money fen={line.unitPriceFen} /> / {localized(line, 'unit', locale)}{' '}

@@ -148,3 +148,59 @@ describe('GET /photos/:key', () => {
     expect((await call('/photos/products/nothing.jpg')).status).toBe(404);
   });
 });
+
+describe('photo sizes (the square copies the uploading browser makes)', () => {
+  function withCopies(full: Uint8Array, card: Uint8Array | string, thumb: Uint8Array) {
+    const form = multipart(full, 'ham.jpg', 'image/jpeg');
+    form.append('card', typeof card === 'string' ? new File([card], 'card.jpg', { type: 'image/jpeg' }) : new File([card], 'ham-card.jpg', { type: 'image/jpeg' }));
+    form.append('thumb', new File([thumb], 'ham-thumb.jpg', { type: 'image/jpeg' }));
+    return form;
+  }
+
+  it('Should keep the card and thumbnail copies beside the photo and serve each by ?size=, cached for a year', async () => {
+    const id = await newProduct();
+    const { status, body } = await callJson(`/api/v1/products/${id}/images`, { method: 'POST', token: staffA, body: withCopies(images.jpeg, images.webp, images.png) });
+    expect(status).toBe(201);
+    expect(body.thumbnailUrl).toBe(`/photos/${body.r2Key}?size=thumb`);
+    const bytes = async (url: string) => new Uint8Array(await (await call(url)).arrayBuffer());
+    expect(await bytes(body.url)).toEqual(images.jpeg);
+    expect(await bytes(`${body.url}?size=card`)).toEqual(images.webp);
+    expect(await bytes(body.thumbnailUrl)).toEqual(images.png);
+    const thumb = await call(body.thumbnailUrl);
+    expect(thumb.headers.get('content-type')).toBe('image/png');
+    expect(thumb.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Published, the catalog's card shows the card copy and the cart the thumbnail.
+    expect((await callJson(`/api/v1/products/${id}/publish`, { method: 'POST', token: staffA })).status).toBe(200);
+    const catalog = await callJson(`/api/v1/products?sort=newest&limit=50`);
+    const card = (catalog.body.items as { id: string; imageUrl: string }[] | undefined)?.find((p) => p.id === id);
+    expect(card?.imageUrl).toBe(`${body.url}?size=card`);
+    const cart = await call('/cart/items', { method: 'POST', body: new URLSearchParams({ productId: id, quantity: '1' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    const cookie = cart.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect(await (await call('/cart', { headers: { cookie } })).text()).toContain(`src="${body.thumbnailUrl}"`);
+  });
+
+  it('Should serve the photo itself for every size when it came without copies', async () => {
+    const id = await newProduct();
+    const { body } = await callJson(`/api/v1/products/${id}/images`, { method: 'POST', token: staffA, body: images.png, headers: { 'content-type': 'image/png' } });
+    expect(new Uint8Array(await (await call(body.thumbnailUrl)).arrayBuffer())).toEqual(images.png);
+    expect(new Uint8Array(await (await call(`${body.url}?size=card`)).arrayBuffer())).toEqual(images.png);
+    expect(new Uint8Array(await (await call(`${body.url}?size=huge`)).arrayBuffer())).toEqual(images.png);
+  });
+
+  it('Should refuse a copy that is not an image with 415 and store nothing', async () => {
+    const id = await newProduct();
+    const res = await callJson(`/api/v1/products/${id}/images`, { method: 'POST', token: staffA, body: withCopies(images.jpeg, 'not an image', images.png) });
+    expect(res.status).toBe(415);
+    expect((await env.PHOTOS.list({ prefix: `products/${id}/` })).objects).toEqual([]);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM product_images WHERE product_id = ?').bind(id).first()).toEqual({ n: 0 });
+  });
+
+  it('Should remove the copies with the photo', async () => {
+    const id = await newProduct();
+    const { body } = await callJson(`/api/v1/products/${id}/images`, { method: 'POST', token: staffA, body: withCopies(images.jpeg, images.jpeg, images.jpeg) });
+    expect((await env.PHOTOS.list({ prefix: `products/${id}/` })).objects).toHaveLength(3);
+    expect((await call(`/api/v1/products/${id}/images/${body.id}`, { method: 'DELETE', token: staffA })).status).toBe(204);
+    expect((await env.PHOTOS.list({ prefix: `products/${id}/` })).objects).toEqual([]);
+    expect((await call(body.thumbnailUrl)).status).toBe(404);
+  });
+});

@@ -51,6 +51,9 @@ async function main(): Promise<number> {
       const below = (Object.keys(BARS) as Category[]).filter((key) => scores[key] < BARS[key]);
       if (below.length) failed += 1;
       console.log(`${below.length ? '✗' : '✓'} ${name.padEnd(9)} performance ${scores.performance}  accessibility ${scores.accessibility}  best practices ${scores['best-practices']}`);
+      // The metrics behind the performance score, so a change can be judged by what moved.
+      const metric = (id: string) => result!.lhr.audits[id]?.displayValue ?? '–';
+      console.log(`    FCP ${metric('first-contentful-paint')} · LCP ${metric('largest-contentful-paint')} · TBT ${metric('total-blocking-time')} · CLS ${metric('cumulative-layout-shift')} · SI ${metric('speed-index')}`);
       for (const audit of Object.values(result!.lhr.audits)) {
         if (below.length && audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== 'informative') console.log(`    - ${audit.id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`);
       }

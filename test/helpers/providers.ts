@@ -348,7 +348,7 @@ export function fakeAlipay(keys: AlipayKeys) {
   const requests: AlipayRequest[] = [];
   const trades = new Map<string, AlipayTrade>();
   /** bill: the zip Alipay's download address serves (see alipayBillZip). */
-  const control = { failNext: null as null | { code: string; msg: string; sub_code: string; sub_msg: string }, bill: new Uint8Array() };
+  const control = { failNext: null as null | { code: string; msg: string; sub_code: string; sub_msg: string }, bill: new Uint8Array() as Uint8Array };
   const faults: Faults = { afterActing: 0, hangAfterActing: 0 };
   let counter = 0;
 
@@ -364,7 +364,7 @@ export function fakeAlipay(keys: AlipayKeys) {
 
   async function route(request: Request): Promise<Response> {
     // The bill download address (a plain GET, signed only by its token in the query string).
-    if (new URL(request.url).hostname === BILL_HOST) return new Response(control.bill, { headers: { 'content-type': 'application/oct-stream' } });
+    if (new URL(request.url).hostname === BILL_HOST) return new Response(control.bill as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/oct-stream' } });
     // A form body: read as bytes (workerd warns on .text() of a non-text content type).
     const params = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())));
     const signatureValid = await verifyRequest(params);

@@ -1,6 +1,8 @@
 /**
- * Journey: a cooperative clerk (on a phone, then at a desk) uploads a product photo, accepts and ships a shipment
- * with a tracking number, and the buyer's order page then shows it shipped.
+ * Journey: a cooperative clerk (on a phone, then at a desk) uploads a camera-sized product photo — the page
+ * crops it square and makes its three sizes before sending — and the buyer's catalog shows it as the card
+ * picture; the clerk accepts and ships a shipment with a tracking number, and the buyer's order page then
+ * shows it shipped.
  *
  * Runs against `wrangler dev` with the seeded demo data (see test/e2e/run.ts). The shipment comes
  * from a guest order placed through POST /api/v1/orders (pay at pickup, collected at the Lijiang
@@ -17,6 +19,37 @@ const SHOWROOM = 'org_lijiang_showroom_yangpu';
 
 /** A real 1×1 PNG, so the server's byte sniffing sees a genuine image. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/** Runs in the page: a 1600×1200 picture with gradients and noise (so PNG cannot shrink it), as base64 PNG. */
+function cameraPicture(): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = 1600;
+  canvas.height = 1200;
+  const ctx = canvas.getContext('2d')!;
+  const gradient = ctx.createLinearGradient(0, 0, 1600, 1200);
+  gradient.addColorStop(0, '#8a5a3b');
+  gradient.addColorStop(1, '#f3ead8');
+  ctx.fillStyle = gradient;
+  ctx.fillRect(0, 0, 1600, 1200);
+  const image = ctx.getImageData(0, 0, 1600, 1200);
+  let seed = 7;
+  for (let i = 0; i < image.data.length; i += 4) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    image.data[i] = (image.data[i]! + (seed % 40)) & 0xff;
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL('image/png').split(',')[1]!;
+}
+
+/** Width and height of a baseline or progressive JPEG (its SOF marker). */
+function jpegSize(bytes: Buffer): { width: number; height: number } {
+  for (let i = 2; i < bytes.length - 9; ) {
+    const marker = bytes[i + 1]!;
+    if (marker === 0xc0 || marker === 0xc2) return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
+    i += 2 + bytes.readUInt16BE(i + 2);
+  }
+  return { width: 0, height: 0 };
+}
 
 function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`cooperative journey: ${message}`);
@@ -68,14 +101,34 @@ const cooperativeJourney: Journey = async ({ browser, baseUrl }) => {
     await Promise.all([page.waitForLoadState('load'), page.locator(`a[href^="/portal/products/${PRODUCT_ID}"]`).first().click()]);
     check(page.url().includes(`/portal/products/${PRODUCT_ID}`), `expected the ${PRODUCT_SKU} editor, got ${page.url()}`);
     const photosBefore = await page.locator('img[src^="/photos/"]').count();
-    await page.locator('#photo-file').setInputFiles({ name: 'ham-slices.png', mimeType: 'image/png', buffer: PNG });
+    // A phone camera's picture: 1600×1200, drawn by the browser itself, sent as a PNG of several hundred KB.
+    const cameraPhoto = Buffer.from(await page.evaluate(cameraPicture), 'base64');
+    check(cameraPhoto.byteLength > PNG.byteLength * 100, 'the test picture is a real, large image');
+    await page.locator('#photo-file').setInputFiles({ name: 'ham-slices.png', mimeType: 'image/png', buffer: cameraPhoto });
+    // The page's script crops it square and makes the 1200 / 480 / 160 px JPEGs before it is sent.
+    await page.locator('[data-photo-preview]:not([hidden])').waitFor();
     await Promise.all([page.waitForURL(/saved=/), page.locator('form[enctype="multipart/form-data"] button[type="submit"]').click()]);
     const photos = page.locator('img[src^="/photos/"]');
     check((await photos.count()) === photosBefore + 1, 'the uploaded photo is not shown on the product page');
     const src = (await photos.last().getAttribute('src'))!;
-    const served = await clerk.request.get(`${baseUrl}${src}`);
-    check(served.status() === 200 && served.headers()['content-type'] === 'image/png', `photo served with ${served.status()} ${served.headers()['content-type']}`);
-    check(served.headers()['cache-control']?.includes('immutable'), 'photo is not served with a long immutable cache');
+    check(src.endsWith('?size=thumb'), `the portal lists photos by their thumbnail (${src})`);
+    const key = src.replace(/\?size=thumb$/, '');
+    for (const [size, side] of [['', 1200], ['?size=card', 480], ['?size=thumb', 160]] as const) {
+      const served = await clerk.request.get(`${baseUrl}${key}${size}`);
+      check(served.status() === 200 && served.headers()['content-type'] === 'image/jpeg', `photo${size} served with ${served.status()} ${served.headers()['content-type']}`);
+      check(served.headers()['cache-control']?.includes('immutable'), 'photo is not served with a long immutable cache');
+      const dims = jpegSize(await served.body());
+      check(dims.width === side && dims.height === side, `photo${size} is ${dims.width}×${dims.height}, not ${side}×${side}`);
+    }
+    // The buyer's catalog shows the new cover as the product's card picture.
+    const catalogPage = await buyer.newPage();
+    await catalogPage.goto(`${baseUrl}/products?q=${encodeURIComponent('宣威火腿切片')}`);
+    const cardImage = catalogPage.locator(`a[href="/products/${PRODUCT_ID}"] img, [data-product-id="${PRODUCT_ID}"] img`).first();
+    await cardImage.waitFor();
+    const cardSrc = (await cardImage.getAttribute('src')) ?? '';
+    check(cardSrc.startsWith('/photos/') && cardSrc.endsWith('?size=card'), `the catalog card shows the photo's card copy (${cardSrc})`);
+    check(await cardImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 480), 'the catalog card picture loaded at 480 px');
+    await catalogPage.close();
 
     // 2. A buyer orders; the clerk accepts and ships the shipment with a tracking number.
     const order = await placeOrder(buyer, baseUrl);
