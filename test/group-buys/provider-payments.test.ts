@@ -11,13 +11,14 @@ import { demoToken } from '../helpers/http';
 import { joinBody, openGroupBuy } from '../helpers/group-buys';
 import { callWithEnv, jsonOf, row, rows } from '../helpers/orders';
 import {
+  DESKTOP_UA,
+  PHONE_UA,
+  wechatTransaction,
   alipayEnv,
   alipayKeys,
-  alipayNotification,
   fakeAlipay,
   fakeWechatPay,
   installProviderFetch,
-  WECHAT,
   wechatEnv,
   wechatKeys,
   wechatNotification,
@@ -26,8 +27,8 @@ import {
 } from '../helpers/providers';
 import { seedDatabase } from '../helpers/seed';
 
-const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
-const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+const DESKTOP = DESKTOP_UA;
+const PHONE = PHONE_UA;
 
 let wechatKeyset: WechatKeys;
 let alipayKeyset: AlipayKeys;
@@ -65,18 +66,7 @@ async function openPayPage(checkoutUrl: string, userAgent: string) {
   return call(`${url.pathname}${url.search}`, { headers: { 'user-agent': userAgent } });
 }
 
-function transaction(outTradeNo: string, total: number) {
-  return {
-    appid: WECHAT.appid,
-    mchid: WECHAT.mchid,
-    out_trade_no: outTradeNo,
-    transaction_id: `42000020261204${outTradeNo.slice(-6)}`,
-    trade_type: 'NATIVE',
-    trade_state: 'SUCCESS',
-    success_time: '2026-12-04T10:00:00+08:00',
-    amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
-  };
-}
+const transaction = wechatTransaction;
 const notifyWechat = async (note: { body: string; headers: Record<string, string> }) => (await call('/api/v1/webhooks/wechat-pay', { method: 'POST', body: note.body, headers: note.headers })).status;
 const participantStatus = async (id: string) => (await row<{ status: string }>('SELECT status FROM group_buy_participants WHERE id = ?', id)).status;
 

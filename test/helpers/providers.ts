@@ -71,6 +71,25 @@ export async function wechatKeys(): Promise<WechatKeys> {
   return { merchant: await rsaKeyPair(), platform: await rsaKeyPair(), apiV3Key: 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6' };
 }
 
+/** Browsers as the pay page tells them apart (Native QR on a desktop; H5 / wap on a phone). */
+export const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+export const PHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+/** A paid WeChat Pay transaction as its notification resource describes it. */
+export function wechatTransaction(outTradeNo: string, total: number, overrides: Record<string, unknown> = {}) {
+  return {
+    appid: WECHAT.appid,
+    mchid: WECHAT.mchid,
+    out_trade_no: outTradeNo,
+    transaction_id: `42000020261204${outTradeNo.slice(-6)}`,
+    trade_type: 'NATIVE',
+    trade_state: 'SUCCESS',
+    success_time: '2026-12-04T10:00:00+08:00',
+    amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
+    ...overrides,
+  };
+}
+
 export const WECHAT = { mchid: '1900000109', appid: 'wx8888888888888888', serialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1', platformPublicKeyId: 'PUB_KEY_ID_0119000001092026' };
 
 /** Secrets as the worker reads them. */

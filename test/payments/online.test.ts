@@ -6,6 +6,9 @@ import { queryUnnotifiedPayments } from '../../src/payments';
 import { demoToken } from '../helpers/http';
 import { callWithEnv, jsonOf, makeCooperative, makeProduct, orderBody, row, rows, setStock, stockOf } from '../helpers/orders';
 import {
+  DESKTOP_UA,
+  PHONE_UA,
+  wechatTransaction,
   alipayEnv,
   alipayKeys,
   alipayNotification,
@@ -22,8 +25,8 @@ import {
 } from '../helpers/providers';
 import { seedDatabase } from '../helpers/seed';
 
-const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
-const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+const DESKTOP = DESKTOP_UA;
+const PHONE = PHONE_UA;
 
 let wechatKeyset: WechatKeys;
 let alipayKeyset: AlipayKeys;
@@ -75,19 +78,7 @@ const state = (orderId: string) =>
 const sales = async () => (await row<{ sales: number | null }>(`SELECT SUM(sales_fen) AS sales FROM sales_daily WHERE cooperative_id = ?`, coop)).sales ?? 0;
 const notificationCount = async () => (await row<{ n: number }>(`SELECT COUNT(*) AS n FROM provider_notifications`)).n;
 
-function transaction(outTradeNo: string, total: number, overrides: Record<string, unknown> = {}) {
-  return {
-    appid: WECHAT.appid,
-    mchid: WECHAT.mchid,
-    out_trade_no: outTradeNo,
-    transaction_id: `42000020261204${outTradeNo.slice(-6)}`,
-    trade_type: 'NATIVE',
-    trade_state: 'SUCCESS',
-    success_time: '2026-12-04T10:00:00+08:00',
-    amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
-    ...overrides,
-  };
-}
+const transaction = wechatTransaction;
 
 async function notifyWechat(note: { body: string; headers: Record<string, string> }) {
   return jsonOf(await call('/api/v1/webhooks/wechat-pay', { method: 'POST', body: note.body, headers: note.headers }));
