@@ -10,6 +10,7 @@ import { PRODUCT_CATEGORIES, type PriceTier } from '../db/schema';
 import { cooperativeDashboard } from './dashboard.service';
 import * as photos from './photos.service';
 import { Script } from '../views/assets';
+import { thumbnailUrl } from '../catalog';
 import { decodeUtf8 } from '../lib/csv';
 import { importProducts, MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './product-csv';
 import { MAX_PRICE_TIERS } from './product-rules';
@@ -328,9 +329,14 @@ function ProductTable({ ctx, items }: { ctx: PortalContext; items: service.Produ
           {items.map((p) => (
             <tr>
               <td>
-                <a href={withCoop(`/portal/products/${p.id}`, ctx.coop)}>{localized(p, 'name', ctx.locale)}</a>
-                <br />
-                <small class="muted">{p.sku}</small>
+                <span class="portal-product">
+                  <img src={thumbnailUrl(p)} alt="" width={48} height={48} loading="lazy" />
+                  <span>
+                    <a href={withCoop(`/portal/products/${p.id}`, ctx.coop)}>{localized(p, 'name', ctx.locale)}</a>
+                    <br />
+                    <small class="muted">{p.sku}</small>
+                  </span>
+                </span>
               </td>
               <td>{formatFen(p.unitPriceFen)}</td>
               <td>{p.stock}</td>
