@@ -20,7 +20,7 @@ import {
 } from '../db/schema';
 import { AppError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { illustrationUrl, photoUrl } from './illustrations';
+import { illustrationUrl, photoUrl, thumbnailUrl } from './illustrations';
 import { matchExpression } from './search';
 
 export const PRODUCT_SORTS = ['newest', 'price', '-price', 'popular'] as const;
@@ -571,4 +571,12 @@ export async function getCooperative(db: Db, id: string): Promise<CooperativeVie
       ? { id: row.county.districtId, nameZh: row.districtNameZh ?? '', nameEn: row.districtNameEn ?? '' }
       : null,
   };
+}
+
+/** Thumbnails of these products (their cover photo's 160 px copy, or the category illustration), by id. */
+export async function productThumbnails(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)].slice(0, 90);
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: products.id, imageKey: products.imageKey, category: products.category }).from(products).where(inArray(products.id, unique));
+  return new Map(rows.map((row) => [row.id, thumbnailUrl(row)]));
 }

@@ -13,6 +13,7 @@ export const catalogApi = createRouter()
 
 export { catalogPages } from './catalog.pages';
 export { coverPhotoUrl, thumbnailUrl } from './illustrations';
+export { productThumbnails } from './catalog.service';
 
 export { searchTokens } from './search';
 

@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors';
 import { formatFen } from '../lib/money';
 import type { Locale } from '../lib/i18n';
 import { Layout } from '../views/layout';
+import { productThumbnails } from '../catalog';
 import { fill, label, shanghaiDateTime, t, type OrderStrings } from './orders.i18n';
 import type { OrderView } from './orders.schemas';
 import { cancelOrder, checkoutUrlFor, getOrder, listOrders, type OrderContext } from './orders.service';
@@ -91,10 +92,10 @@ orderPages.get('/orders/:id', async (c) => {
     }
     throw error;
   }
-  const organizationName = await buyerOrganizationName(c.var.db, order.organizationId);
+  const [organizationName, thumbnails] = await Promise.all([buyerOrganizationName(c.var.db, order.organizationId), productThumbnails(c.var.db, order.lines.map((l) => l.productId))]);
   return c.html(
     <Layout title={fill(m.orderTitle, { id: order.id })} locale={locale} path={path} actor={c.var.actor}>
-      <OrderPage order={order} organizationName={organizationName} token={token} locale={locale} m={m} notice={c.req.query('placed') ? m.orderPlaced : c.req.query('cancelled') ? m.cancelled : undefined} error={c.req.query('error')} />
+      <OrderPage order={order} thumbnails={thumbnails} organizationName={organizationName} token={token} locale={locale} m={m} notice={c.req.query('placed') ? m.orderPlaced : c.req.query('cancelled') ? m.cancelled : undefined} error={c.req.query('error')} />
     </Layout>,
   );
 });
@@ -124,7 +125,7 @@ orderPages.get('/orders/:id/pay', async (c) => {
   }
 });
 
-function OrderPage({ order, organizationName, token, locale, m, notice, error }: { order: OrderView; organizationName?: string | null; token?: string; locale: Locale; m: OrderStrings; notice?: string; error?: string }) {
+function OrderPage({ order, thumbnails, organizationName, token, locale, m, notice, error }: { order: OrderView; thumbnails?: Map<string, string>; organizationName?: string | null; token?: string; locale: Locale; m: OrderStrings; notice?: string; error?: string }) {
   const name = (x: { nameZh: string; nameEn: string }) => (locale === 'en' ? x.nameEn || x.nameZh : x.nameZh || x.nameEn);
   const payment = order.payment;
   const mayPay = order.status === 'pending_payment' && (payment?.method === 'stripe' || payment?.method === 'wechat_pay' || payment?.method === 'alipay') && payment.status === 'pending';
@@ -248,7 +249,12 @@ function OrderPage({ order, organizationName, token, locale, m, notice, error }:
                   .filter((l) => l.shipmentId === s.id)
                   .map((l) => (
                     <tr>
-                      <td>{name(l)}</td>
+                      <td>
+                        <span class="line-product">
+                          {thumbnails?.get(l.productId) ? <img src={thumbnails.get(l.productId)} alt="" width={40} height={40} loading="lazy" /> : null}
+                          {name(l)}
+                        </span>
+                      </td>
                       <td>{formatFen(l.unitPriceFen)}</td>
                       <td>{l.quantity}</td>
                       <td>{formatFen(l.lineTotalFen)}</td>

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { coops, images, productBody } from '../helpers/cooperatives';
 import { call, callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
+import { orderBody, pickupAtShowroom } from '../helpers/orders';
 import { MAX_PHOTO_BYTES, sniffImageType } from '../../src/cooperatives/photos.service';
 
 let staffA: string;
@@ -177,6 +178,10 @@ describe('photo sizes (the square copies the uploading browser makes)', () => {
     const cart = await call('/cart/items', { method: 'POST', body: new URLSearchParams({ productId: id, quantity: '1' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
     const cookie = cart.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     expect(await (await call('/cart', { headers: { cookie } })).text()).toContain(`src="${body.thumbnailUrl}"`);
+    // And the order page the buyer keeps.
+    const order = await callJson('/api/v1/orders', { method: 'POST', json: { ...orderBody([{ productId: id, quantity: 5 }], { delivery: pickupAtShowroom }) } });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    expect(await (await call(`/orders/${order.body.id}?token=${order.body.accessToken}`)).text()).toContain(`src="${body.thumbnailUrl}"`);
   });
 
   it('Should serve the photo itself for every size when it came without copies', async () => {
