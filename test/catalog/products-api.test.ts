@@ -189,7 +189,8 @@ describe('GET /api/v1/products/{id}', () => {
     expect(body.imageUrl).toBe('/photos/products/x/a.jpg');
     expect(body.hasPhoto).toBe(true);
     const list = await walkPages(`/api/v1/products?county=xuanwei`);
-    expect(list.items.find((i) => i.id === id)?.imageUrl).toBe('/photos/products/x/a.jpg');
+    // A list shows cards: the cover photo's 480 px copy (the photo itself where the upload made none).
+    expect(list.items.find((i) => i.id === id)?.imageUrl).toBe('/photos/products/x/a.jpg?size=card');
     await env.DB.prepare('DELETE FROM products WHERE id = ?').bind(id).run();
   });
 
