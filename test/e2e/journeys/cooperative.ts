@@ -9,7 +9,7 @@
  * showroom in Yangpu), so the journey also proves that such an order reaches the cooperative.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { newContext, signInThroughPage, type Journey } from '../support';
+import { axeReport, newContext, seriousViolations, signInThroughPage, type Journey } from '../support';
 
 const CLERK = { email: 'coop-a@shanhai.local', password: 'shanhai-demo-2026' };
 /** Xuanwei ham slices, made by the clerk's cooperative. */
@@ -110,6 +110,8 @@ const cooperativeJourney: Journey = async ({ browser, baseUrl }) => {
     await Promise.all([page.waitForURL(/saved=/), page.locator('form[enctype="multipart/form-data"] button[type="submit"]').click()]);
     const photos = page.locator('img[src^="/photos/"]');
     check((await photos.count()) === photosBefore + 1, 'the uploaded photo is not shown on the product page');
+    const editorViolations = await seriousViolations(page);
+    check(editorViolations.length === 0, axeReport('product editor', editorViolations));
     const src = (await photos.last().getAttribute('src'))!;
     check(src.endsWith('?size=thumb'), `the portal lists photos by their thumbnail (${src})`);
     const key = src.replace(/\?size=thumb$/, '');
@@ -133,6 +135,8 @@ const cooperativeJourney: Journey = async ({ browser, baseUrl }) => {
     // 2. A buyer orders; the clerk accepts and ships the shipment with a tracking number.
     const order = await placeOrder(buyer, baseUrl);
     await page.goto(`${baseUrl}/portal/shipments?status=pending`);
+    const shipmentsViolations = await seriousViolations(page);
+    check(shipmentsViolations.length === 0, axeReport('shipments', shipmentsViolations));
     const card = page.locator(`article#${order.shipmentId}`);
     check((await card.count()) === 1, `shipment ${order.shipmentId} is not listed as pending for the cooperative`);
     await Promise.all([page.waitForURL(/done=1/), card.locator('button[value="accept"]').click()]);

@@ -6,7 +6,7 @@
  * job, the pickup being within a day) in the 消息 inbox, the unread count on the 我的 tab.
  */
 import assert from 'node:assert/strict';
-import { bearerToken, screenshot, type Journey } from '../support';
+import { axeReport, bearerToken, screenshot, seriousViolations, type Journey } from '../support';
 
 /** It sizes its own phone context, so it runs once. */
 export const viewports = 'self';
@@ -113,6 +113,8 @@ const journey: Journey = async ({ browser, baseUrl }) => {
     // On a phone the unread count rides on the 我的 tab (the top bar's 消息 link is for wider screens).
     assert.ok(await page.getByLabel('2 条未读消息').isVisible(), 'the 我的 tab shows two unread messages');
     await screenshot(page, 'messages-inbox');
+    const inboxViolations = await seriousViolations(page);
+    assert.equal(inboxViolations.length, 0, axeReport('inbox', inboxViolations));
     await message.getByRole('button', { name: '标为已读' }).click();
     await page.waitForURL(`${baseUrl}/messages`);
     assert.ok(await page.getByLabel('1 条未读消息').isVisible(), 'one unread message left');
@@ -124,6 +126,8 @@ const journey: Journey = async ({ browser, baseUrl }) => {
     const join = page.locator('.gb-my-joins li', { hasText: title });
     assert.ok((await join.innerText()).includes(joined.body.pickupCode), 'the join and its pickup code are under 我的参团');
     await screenshot(page, 'messages-my-group-buys');
+    const joinsViolations = await seriousViolations(page);
+    assert.equal(joinsViolations.length, 0, axeReport('我的参团', joinsViolations));
     await page.goto(`${baseUrl}/messages`);
     // Marketing messages (new group buys at this showroom) can be turned off; codes and pickups still come.
     await page.getByLabel(/接收新团上线等营销类消息/).uncheck();

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { products } from '../../../seeds/data.js';
-import { bearerToken, horizontalOverflow, newPage, screenshot, type Journey } from '../support';
+import { axeReport, bearerToken, horizontalOverflow, newPage, screenshot, seriousViolations, type Journey } from '../support';
 
 export const fakeProviders = true;
 export const viewports = 'self';
@@ -53,6 +53,8 @@ const onlinePayment: Journey = async ({ browser, baseUrl }) => {
   const codeUrl = (await desk.locator('figure[data-code-url]').getAttribute('data-code-url'))!;
   assert.match(codeUrl, /^weixin:\/\/wxpay\/bizpayurl\?pr=pay_/);
   await screenshot(desk, 'online-payment-1-wechat-qr-desktop');
+  const payViolations = await seriousViolations(desk);
+  assert.equal(payViolations.length, 0, axeReport('pay page', payViolations));
 
   // The buyer scans and pays on the phone; then taps "I have paid": we ask WeChat Pay.
   const paid = await fetch(`${fake}/__wechat/pay`, { method: 'POST', body: new URLSearchParams({ out_trade_no: new URL(codeUrl.replace('weixin://', 'http://')).searchParams.get('pr')! }) });
