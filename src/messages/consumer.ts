@@ -8,7 +8,8 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { member, messageDeliveries, messagePreferences, notifications, user, type MessageChannel } from '../db/schema';
+import { member, messageDeliveries, notifications, user, type MessageChannel } from '../db/schema';
+import { preferencesOf } from './inbox.service';
 import { isLocale, type Locale } from '../lib/i18n';
 import { newId } from '../lib/ids';
 import type { Channels, SendResult } from './channels';
@@ -121,9 +122,7 @@ async function deliverEmail(ctx: ConsumerContext, row: NotificationRow, to: Reci
 }
 
 async function optedOut(db: Db, userId: string | null): Promise<boolean> {
-  if (!userId) return false;
-  const prefs = await db.select({ marketing: messagePreferences.marketing }).from(messagePreferences).where(eq(messagePreferences.userId, userId)).get();
-  return prefs?.marketing === false;
+  return userId !== null && !(await preferencesOf(db, userId)).marketing;
 }
 
 /** Handles one queue message; returns what the queue should do with it. */
