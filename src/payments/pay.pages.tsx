@@ -105,7 +105,6 @@ async function payableOf(c: Context<AppEnv>): Promise<Payable> {
   return { payment: payment as Payable['payment'], ...subject };
 }
 
-const orderHref = (p: Payable) => p.subjectHref;
 const returnHref = (p: Payable) => `/pay/${p.payment.id}/return?token=${p.token}`;
 
 async function startAndShow(c: Context<AppEnv>, p: Payable, openid?: string) {
@@ -128,9 +127,9 @@ async function startAndShow(c: Context<AppEnv>, p: Payable, openid?: string) {
   const locale = c.var.locale;
   const view =
     start.kind === 'qr' ? (
-      <NativeQrView codeUrl={start.codeUrl} amountFen={p.payment.amountFen} returnHref={returnHref(p)} orderHref={orderHref(p)} locale={locale} />
+      <NativeQrView codeUrl={start.codeUrl} amountFen={p.payment.amountFen} returnHref={returnHref(p)} orderHref={p.subjectHref} locale={locale} />
     ) : (
-      <JsapiView params={start.params} amountFen={p.payment.amountFen} returnHref={returnHref(p)} orderHref={orderHref(p)} locale={locale} />
+      <JsapiView params={start.params} amountFen={p.payment.amountFen} returnHref={returnHref(p)} orderHref={p.subjectHref} locale={locale} />
     );
   return c.html(
     <Layout title={locale === 'en' ? 'Pay' : '支付'} locale={locale} path={currentPath(c.req.url)} actor={c.var.actor}>
@@ -141,12 +140,12 @@ async function startAndShow(c: Context<AppEnv>, p: Payable, openid?: string) {
 
 payPages.get('/pay/:paymentId', async (c) => {
   const p = await payableOf(c);
-  if (!p.awaiting) return c.redirect(orderHref(p), 303);
+  if (!p.awaiting) return c.redirect(p.subjectHref, 303);
   try {
     return await startAndShow(c, p);
   } catch (error) {
     if (!(error instanceof AppError) || error.code === 'not_found') throw error;
-    return c.redirect(`${orderHref(p)}&error=${encodeURIComponent(error.message)}`, 303);
+    return c.redirect(`${p.subjectHref}&error=${encodeURIComponent(error.message)}`, 303);
   }
 });
 
@@ -155,12 +154,12 @@ payPages.get('/pay/:paymentId/wechat-oauth', async (c) => {
   const code = c.req.query('code');
   const secret = c.env.WECHATPAY_APP_SECRET;
   const openid = code && secret && c.env.WECHATPAY_APPID ? await openidForCode(c.env.WECHATPAY_APPID, secret, code) : null;
-  if (!openid || p.payment.status !== 'pending') return c.redirect(orderHref(p), 303);
+  if (!openid || p.payment.status !== 'pending') return c.redirect(p.subjectHref, 303);
   try {
     return await startAndShow(c, p, openid);
   } catch (error) {
     if (!(error instanceof AppError) || error.code === 'not_found') throw error;
-    return c.redirect(`${orderHref(p)}&error=${encodeURIComponent(error.message)}`, 303);
+    return c.redirect(`${p.subjectHref}&error=${encodeURIComponent(error.message)}`, 303);
   }
 });
 
@@ -168,5 +167,5 @@ payPages.get('/pay/:paymentId/wechat-oauth', async (c) => {
 payPages.get('/pay/:paymentId/return', async (c) => {
   const p = await payableOf(c);
   if (p.payment.status === 'pending') await syncProviderPayment(ctxOf(c), p.payment);
-  return c.redirect(orderHref(p), 303);
+  return c.redirect(p.subjectHref, 303);
 });
