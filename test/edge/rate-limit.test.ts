@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoOrganizations, productId } from '../../seeds/seed';
-import { call, callJson } from '../helpers/http';
+import { call, callJson, refusedWithinOneWindow } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
 
 /** Guest writes limited per client address with the rate-limiting binding (wrangler.toml GUEST_ORDERS: 20 per 60 s). */
@@ -28,18 +28,18 @@ function guestOrder(address: string) {
   });
 }
 
-/**
- * Spends an address's allowance: `LIMIT` orders inside one window. The limiter counts in fixed 60 s windows, so a
- * run that happens to cross a window's end starts counting again; such a run is repeated with a fresh address.
- */
+/** Spends an address's allowance (`LIMIT` orders inside one window) and makes the one more that must be refused. */
 async function exhaust(addresses: string[]): Promise<{ address: string; refused: Awaited<ReturnType<typeof guestOrder>>; before: number }> {
-  for (const address of addresses) {
-    for (let i = 0; i < LIMIT; i += 1) expect((await guestOrder(address)).status).toBe(201);
-    const before = await orderCount();
-    const refused = await guestOrder(address);
-    if (refused.status === 429 || address === addresses.at(-1)) return { address, refused, before };
-  }
-  throw new Error('unreachable');
+  let before = 0;
+  const { key, refused } = await refusedWithinOneWindow(
+    addresses,
+    async (address) => {
+      for (let i = 0; i < LIMIT; i += 1) expect((await guestOrder(address)).status).toBe(201);
+      before = await orderCount();
+    },
+    guestOrder,
+  );
+  return { address: key, refused, before };
 }
 
 describe('rate limits for guest writes', () => {

@@ -36,6 +36,24 @@ export function freshIp(): string {
 }
 
 /** Signs in by e-mail and password and returns the bearer token (`set-auth-token`). */
+/**
+ * Spends a rate limit's allowance for one key and returns the next, refused, attempt. Miniflare's limiter counts
+ * in fixed windows (wrangler.toml `period`), so a run that happens to cross a window's end starts counting again
+ * and is not refused; such a run is repeated with the next key. `spend` makes the allowed calls and asserts them.
+ */
+export async function refusedWithinOneWindow<T extends { status: number }>(
+  keys: string[],
+  spend: (key: string) => Promise<void>,
+  attempt: (key: string) => Promise<T>,
+): Promise<{ key: string; refused: T }> {
+  for (const key of keys) {
+    await spend(key);
+    const refused = await attempt(key);
+    if (refused.status === 429 || key === keys.at(-1)) return { key, refused };
+  }
+  throw new Error('refusedWithinOneWindow needs at least one key');
+}
+
 export async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
   const res = await call('/api/auth/sign-in/email', {
     method: 'POST',
