@@ -6,6 +6,7 @@
  * so a row goes back on the queue exactly once per sweep however many sweeps run at once.
  */
 import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { chunked, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { notifications, type MessageChannel } from '../db/schema';
 
@@ -18,6 +19,8 @@ export type MessageQueue = Pick<Queue<MessageJob>, 'sendBatch'>;
 export const STRANDED_AFTER_MS = 15 * 60 * 1000;
 /** Queues accept at most 100 messages per sendBatch. */
 const SEND_BATCH = 100;
+/** Ids per give-back UPDATE: D1 allows 100 bound values per statement, and the claim time is one more. */
+const GIVE_BACK_CHUNK = 90;
 
 async function enqueue(queue: MessageQueue, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += SEND_BATCH) {
@@ -38,7 +41,11 @@ async function claimAndEnqueue(db: Db, queue: MessageQueue, where: ReturnType<ty
     await enqueue(queue, ids);
   } catch (error) {
     // Give the rows back so the next relay or sweep sends them; the consumer dedups if part went through.
-    await db.update(notifications).set({ enqueuedAt: null }).where(and(inArray(notifications.id, ids), sql`${notifications.enqueuedAt} = ${now}`));
+    // D1 binds at most 100 values per statement: the ids go back in chunks, all in one batch.
+    const giveBack = chunked(ids, GIVE_BACK_CHUNK).map((part) =>
+      db.update(notifications).set({ enqueuedAt: null }).where(and(inArray(notifications.id, part), sql`${notifications.enqueuedAt} = ${now}`)),
+    );
+    if (giveBack.length) await runBatch(db, giveBack);
     throw error;
   }
   return ids.length;

@@ -485,6 +485,9 @@ async function main(): Promise<void> {
         port,
         d1Databases: { DB: 'bench-db' },
         r2Buckets: { PHOTOS: 'bench-photos' },
+        // The outbox relay after each write puts its messages here, as in production; nobody consumes them
+        // during the run (delivery is measured by bench:messages).
+        queueProducers: { MESSAGES: 'shanhai-messages' },
         bindings: { APP_URL: baseUrl, BENCH_MODE: '1' },
         // Every request here comes from one address (127.0.0.1): the guest-write limits still run on each
         // order and join (their cost is measured) but with a limit no run reaches.

@@ -38,6 +38,16 @@ describe('the outbox relay and the cron sweep', () => {
     expect(ids(sent)).toContain(id);
   });
 
+  it('Should give back more rows than one D1 statement can bind (100 values) when the queue refuses them', async () => {
+    const written = await Promise.all(Array.from({ length: 130 }, () => insertNotification({ enqueued_at: null })));
+    await expect(relayOutbox(db(), recordingQueue({ fail: true }).queue)).rejects.toThrow('queue unavailable');
+    const states = await Promise.all(written.map((id) => notificationState(id)));
+    expect(states.filter((s) => s!.enqueued_at !== null)).toHaveLength(0);
+    const { queue, sent } = recordingQueue();
+    await relayOutbox(db(), queue);
+    expect(ids(sent)).toEqual(expect.arrayContaining(written));
+  });
+
   it('Should re-enqueue a stranded row exactly once, even with sweeps running concurrently', async () => {
     const now = Date.now();
     const stranded = await insertNotification({ enqueued_at: now - STRANDED_AFTER_MS - 1 });
