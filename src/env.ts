@@ -1,3 +1,4 @@
+import type { VersionsProbe } from './lib/public-cache';
 import type { Db } from './db/client';
 import type { Locale } from './lib/i18n';
 import type { MemberRole, MessageChannel, OrganizationKind, OrganizationStatus } from './db/schema';
@@ -86,5 +87,7 @@ export type AppEnv = {
     locale: Locale;
     /** Statements sent to D1 during this request (counted only in bench mode). */
     queryCounter: { queries: number };
+    /** The data versions this request's last batch left (src/lib/public-cache.ts). */
+    versionsProbe: VersionsProbe;
   };
 };

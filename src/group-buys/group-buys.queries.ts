@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   counties,
@@ -125,7 +125,12 @@ export type Participation = ParticipantRow & {
   quantity: number;
 };
 
-/** Participants of a group buy (optionally only some statuses or one id) with their lines and payment. */
+/**
+ * Participants of a group buy (optionally only some statuses or one id) with their lines and payment.
+ * One round trip: the participants and their lines, payments and refunds are read in one batch, the last
+ * three selecting by the same conditions as a subquery. An explicit `ids` list is bound as values instead,
+ * so it is read in chunks under D1's limit of 100 bound values per statement.
+ */
 export async function loadParticipations(
   db: Db,
   groupBuyId: string,
@@ -134,17 +139,41 @@ export async function loadParticipations(
   const conditions = [eq(groupBuyParticipants.groupBuyId, groupBuyId)];
   if (filter.statuses) conditions.push(inArray(groupBuyParticipants.status, [...filter.statuses]));
   if (filter.participantId) conditions.push(eq(groupBuyParticipants.id, filter.participantId));
-  if (filter.ids) conditions.push(inArray(groupBuyParticipants.id, filter.ids.length > 0 ? filter.ids : ['']));
   if (filter.pickupCode) conditions.push(eq(groupBuyParticipants.pickupCode, filter.pickupCode));
   if (filter.accessToken) conditions.push(eq(groupBuyParticipants.accessToken, filter.accessToken));
-  const participants = await db
-    .select()
-    .from(groupBuyParticipants)
-    .where(and(...conditions))
-    .orderBy(asc(groupBuyParticipants.createdAt), asc(groupBuyParticipants.id));
-  if (participants.length === 0) return [];
-  const ids = participants.map((p) => p.id);
-  const [lines, paymentRows, refundRows] = await Promise.all([loadLines(db, ids), loadPayments(db, ids), loadRefunds(db, ids)]);
+  const participantsQuery = (where: SQL | undefined) =>
+    db.select().from(groupBuyParticipants).where(where).orderBy(asc(groupBuyParticipants.createdAt), asc(groupBuyParticipants.id));
+  if (filter.ids) {
+    const ids = filter.ids;
+    const participants = (await inChunks(ids, (chunk) => participantsQuery(and(...conditions, inArray(groupBuyParticipants.id, chunk))))).sort(byCreation);
+    if (participants.length === 0) return [];
+    const found = participants.map((p) => p.id);
+    const [lines, paymentRows, refundRows] = await Promise.all([
+      inChunks(found, (chunk) => linesQuery(db, inArray(groupBuyParticipantItems.participantId, chunk))),
+      inChunks(found, (chunk) => paymentsQuery(db, inArray(payments.participantId, chunk))),
+      inChunks(found, (chunk) => refundsQuery(db, inArray(refunds.participantId, chunk))),
+    ]);
+    return assemble(participants, lines, paymentRows, refundRows);
+  }
+  const where = and(...conditions);
+  const matching = db.select({ id: groupBuyParticipants.id }).from(groupBuyParticipants).where(where);
+  const [participants, lines, paymentRows, refundRows] = await db.batch([
+    participantsQuery(where),
+    linesQuery(db, inArray(groupBuyParticipantItems.participantId, matching)),
+    paymentsQuery(db, inArray(payments.participantId, matching)),
+    refundsQuery(db, inArray(refunds.participantId, matching)),
+  ]);
+  return assemble(participants, lines, paymentRows, refundRows);
+}
+
+const byCreation = (a: ParticipantRow, b: ParticipantRow) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function assemble(
+  participants: ParticipantRow[],
+  lines: Array<ParticipantLine & { participantId: string }>,
+  paymentRows: PaymentRow[],
+  refundRows: Array<RefundSummary & { participantId: string | null }>,
+): Participation[] {
   return participants.map((p) => {
     const own = lines.filter((l) => l.participantId === p.id).map(({ participantId: _, ...line }) => line);
     return {
@@ -157,54 +186,47 @@ export async function loadParticipations(
   });
 }
 
-/** Chunked so a group with hundreds of participants stays under D1's bound-parameter limit. */
+/** Chunked so a list of hundreds of ids stays under D1's bound-parameter limit. */
 async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < ids.length; i += 80) out.push(...(await load(ids.slice(i, i + 80))));
   return out;
 }
 
-function loadLines(db: Db, participantIds: string[]) {
-  return inChunks(participantIds, (chunk) =>
-    db
-      .select({
-        participantId: groupBuyParticipantItems.participantId,
-        id: groupBuyParticipantItems.id,
-        groupBuyItemId: groupBuyParticipantItems.groupBuyItemId,
-        productId: groupBuyParticipantItems.productId,
-        quantity: groupBuyParticipantItems.quantity,
-        pickedUpQuantity: groupBuyParticipantItems.pickedUpQuantity,
-        unitPriceFen: groupBuyParticipantItems.unitPriceFen,
-        lineTotalFen: groupBuyParticipantItems.lineTotalFen,
-        cooperativeId: products.cooperativeId,
-        countyId: products.countyId,
-        districtId: counties.districtId,
-        category: products.category,
-        sku: products.sku,
-        nameZh: products.nameZh,
-        nameEn: products.nameEn,
-        unitZh: products.unitZh,
-        unitEn: products.unitEn,
-      })
-      .from(groupBuyParticipantItems)
-      .innerJoin(products, eq(products.id, groupBuyParticipantItems.productId))
-      .innerJoin(counties, eq(counties.id, products.countyId))
-      .where(inArray(groupBuyParticipantItems.participantId, chunk))
-      .orderBy(asc(groupBuyParticipantItems.id)),
-  );
+function linesQuery(db: Db, where: SQL) {
+  return db
+    .select({
+      participantId: groupBuyParticipantItems.participantId,
+      id: groupBuyParticipantItems.id,
+      groupBuyItemId: groupBuyParticipantItems.groupBuyItemId,
+      productId: groupBuyParticipantItems.productId,
+      quantity: groupBuyParticipantItems.quantity,
+      pickedUpQuantity: groupBuyParticipantItems.pickedUpQuantity,
+      unitPriceFen: groupBuyParticipantItems.unitPriceFen,
+      lineTotalFen: groupBuyParticipantItems.lineTotalFen,
+      cooperativeId: products.cooperativeId,
+      countyId: products.countyId,
+      districtId: counties.districtId,
+      category: products.category,
+      sku: products.sku,
+      nameZh: products.nameZh,
+      nameEn: products.nameEn,
+      unitZh: products.unitZh,
+      unitEn: products.unitEn,
+    })
+    .from(groupBuyParticipantItems)
+    .innerJoin(products, eq(products.id, groupBuyParticipantItems.productId))
+    .innerJoin(counties, eq(counties.id, products.countyId))
+    .where(where)
+    .orderBy(asc(groupBuyParticipantItems.id));
 }
 
-function loadRefunds(db: Db, participantIds: string[]) {
-  return inChunks(participantIds, (chunk) =>
-    db
-      .select({ participantId: refunds.participantId, status: refunds.status, amountFen: refunds.amountFen })
-      .from(refunds)
-      .where(inArray(refunds.participantId, chunk)),
-  );
+function refundsQuery(db: Db, where: SQL) {
+  return db.select({ participantId: refunds.participantId, status: refunds.status, amountFen: refunds.amountFen }).from(refunds).where(where);
 }
 
-function loadPayments(db: Db, participantIds: string[]) {
-  return inChunks(participantIds, (chunk) => db.select().from(payments).where(inArray(payments.participantId, chunk)));
+function paymentsQuery(db: Db, where: SQL) {
+  return db.select().from(payments).where(where);
 }
 
 /** Participants whose place counts toward the thresholds: paid, or paying at pickup. */

@@ -82,12 +82,47 @@ export async function currentDataVersions(origin: string, d1: Client): Promise<D
   return versions;
 }
 
+/** What a request's own batches told it about the data versions (see withVersionsProbe). */
+export type VersionsProbe = { versions: DataVersions | null };
+
+const READ_ONLY_SQL = /^\s*(select|with)\b/i;
+
 /**
- * After a write: reads the versions its batch left (from the primary) and shares them, before the response
- * goes out, so the writer's next read, and everyone else's here, already uses the new key.
+ * Wraps the request's D1 session so every batch also reads the versions its writes left, as its last
+ * statement: the same round trip, inside the batch's transaction, so exactly what a separate read from the
+ * primary would see. A write prepared after that batch (outside any batch) forgets them again, and
+ * `publishAfterWrites` then asks D1 as before.
  */
-export async function publishDataVersions(origin: string, d1: Client, waitUntil?: (promise: Promise<unknown>) => void): Promise<void> {
-  const versions = await readVersionsFromD1(d1);
+export function withVersionsProbe<T extends D1Database | D1DatabaseSession>(d1: T, probe: VersionsProbe): T {
+  return new Proxy(d1, {
+    get(target, prop, receiver) {
+      if (prop === 'batch') {
+        return async (statements: D1PreparedStatement[]) => {
+          const results = await target.batch([...statements, target.prepare(VERSIONS_SQL)]);
+          const row = results.pop()?.results?.[0] as Partial<DataVersions> | undefined;
+          probe.versions = { catalog: row?.catalog ?? 0, impact: row?.impact ?? 0 };
+          return results;
+        };
+      }
+      if (prop === 'prepare') {
+        return (query: string) => {
+          if (!READ_ONLY_SQL.test(query)) probe.versions = null;
+          return target.prepare(query);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * After a write: takes the versions its batch left (from the probe, else read from the primary) and shares
+ * them, before the response goes out, so the writer's next read, and everyone else's here, already uses the
+ * new key.
+ */
+export async function publishDataVersions(origin: string, d1: Client, waitUntil?: (promise: Promise<unknown>) => void, known?: DataVersions | null): Promise<void> {
+  const versions = known ?? (await readVersionsFromD1(d1));
   if (memo && memo.versions.catalog === versions.catalog && memo.versions.impact === versions.impact && memo.until > Date.now()) return;
   // This isolate's memory changes at once (inside storeVersions, before its first await); the shared entry,
   // for other isolates that trust their memory for VERSION_MEMO_MS anyway, may land after the response.
@@ -126,7 +161,7 @@ function cacheable(c: Context<AppEnv>, options: PublicCacheOptions): boolean {
 export const publishAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' || c.res.status >= 400) return;
-  await publishDataVersions(appOrigin(c.env.APP_URL), c.var.db.$client, (promise) => c.executionCtx.waitUntil(promise));
+  await publishDataVersions(appOrigin(c.env.APP_URL), c.var.db.$client, (promise) => c.executionCtx.waitUntil(promise), c.var.versionsProbe?.versions);
 };
 
 export function publicCache(options: PublicCacheOptions): MiddlewareHandler<AppEnv> {

@@ -26,7 +26,8 @@
  *
  * Environment: BENCH_DURATION (seconds per route, default 10), BENCH_CONNECTIONS (default 10: on two
  * cores more connections only add queueing to every latency), BENCH_ALONE_DURATION (seconds of one-connection
- * latency per read route, default 5), BENCH_ORDERS (scale orders, default 100000).
+ * latency per read route, default 5), BENCH_ORDERS (scale orders, default 100000), BENCH_ONLY (comma-separated words:
+ * only the routes whose names contain one, plus the floors).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -215,6 +216,7 @@ const WARMUP_S = 2;
 const STALE_ALTERNATIONS = Number(process.env.BENCH_STALE_ALTERNATIONS ?? 50);
 /** Seconds of one-connection load per read route, for latency without queueing. */
 const ALONE_S = Number(process.env.BENCH_ALONE_DURATION ?? 5);
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((word) => word.trim()).filter(Boolean);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -522,6 +524,8 @@ async function main(): Promise<void> {
     const skipped: Array<{ route: string; reason: string }> = [];
     for (const route of ROUTES) {
       if (route.scaleOnly && !SCALE) continue;
+      // BENCH_ONLY=order,join measures just those routes (and the floors every ratio needs); targets of the rest are not judged.
+      if (ONLY.length && !route.name.includes('floor') && !route.name.includes('one D1 query') && !ONLY.some((word) => route.name.includes(word))) continue;
       const prepared = route.prepare ? await route.prepare(context) : {};
       if ('skip' in prepared) {
         skipped.push({ route: route.name, reason: prepared.skip });

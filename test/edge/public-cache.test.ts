@@ -1,7 +1,8 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { productId } from '../../seeds/seed';
 import { formatFen } from '../../src/lib/money';
+import { withVersionsProbe, type VersionsProbe } from '../../src/lib/public-cache';
 import { sessionCookie } from '../helpers/accounts';
 import { BASE, call, callJson, demoToken } from '../helpers/http';
 import { seedDatabase } from '../helpers/seed';
@@ -122,5 +123,20 @@ describe('personalised requests bypass the shared cache', () => {
     expect(withToken.headers.get('x-cache')).toBeNull();
     const guest = await get('/api/v1/products?probe=token');
     expect(guest.headers.get('x-cache')).toBe('miss');
+  });
+});
+
+describe('the versions a write batch leaves', () => {
+  it('Should read them in the batch itself, hand back only the statements asked for, and forget them after a later write outside a batch', async () => {
+    const probe: VersionsProbe = { versions: null };
+    const d1 = withVersionsProbe(env.DB, probe);
+    const results = await d1.batch([d1.prepare('UPDATE products SET stock = stock + 1 WHERE id = ?').bind(HAM), d1.prepare('SELECT stock FROM products WHERE id = ?').bind(HAM)]);
+    expect(results).toHaveLength(2);
+    const stored = await env.DB.prepare('SELECT (SELECT version FROM catalog_state WHERE id = 1) AS catalog, (SELECT version FROM impact_state WHERE id = 1) AS impact').first<{ catalog: number; impact: number }>();
+    expect(probe.versions).toEqual(stored);
+    await d1.prepare('SELECT 1').first();
+    expect(probe.versions).toEqual(stored);
+    await d1.prepare('UPDATE products SET stock = stock - 1 WHERE id = ?').bind(HAM).run();
+    expect(probe.versions).toBeNull();
   });
 });
