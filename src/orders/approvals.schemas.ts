@@ -13,6 +13,8 @@ export const approvalSchema = z
     requestedBy: person,
     totalFen: z.number().int().openapi({ description: 'Total when requested; prices are recomputed on approval' }),
     request: createOrderSchema.openapi({ description: 'The order request, placed as it is on approval' }),
+    revision: z.number().int().openapi({ description: 'How many times the purchaser changed the request while it waited; an owner approves the revision they saw' }),
+    revisedAt: z.number().int().nullable(),
     decidedBy: person.nullable(),
     decisionReason: z.string().nullable(),
     orderId: z.string().nullable(),

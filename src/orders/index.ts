@@ -19,3 +19,4 @@ export { paymentMethodProblem, type PlacedOrder } from './orders.service';
 export { buyerOrganization } from './buyer';
 export { resolveDelivery, validateContact } from './delivery';
 export { orderItemSchema } from './orders.schemas';
+export { refusalText } from './refusals';

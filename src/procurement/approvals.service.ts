@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import type { Db } from '../db/client';
 import { runBatch, type Statement } from '../db/batch';
@@ -16,6 +16,7 @@ import type { OrderView } from '../orders';
 import { approvalsQuery, findApproval, toApprovalView } from '../orders';
 import { occurrenceDecidedStatement } from './standing-occurrences.store';
 import type { ApprovalView } from './procurement.schemas';
+import { quoteItems, type QuoteItem } from '../pricing';
 
 /**
  * Deciding purchase approvals. Only an owner of the organisation decides. Approving places the stored
@@ -60,7 +61,9 @@ export async function getApproval(db: Db, organizationId: string, approvalId: st
 }
 
 function requirePending(approval: ApprovalView): void {
-  if (approval.status !== 'pending') throw new AppError('invalid_state', `This request was already ${approval.status}`);
+  if (approval.status !== 'pending') {
+    throw new AppError('invalid_state', `This request was already ${approval.status}`, { errors: [{ path: 'approvalId', rule: 'approval_decided', message: `Already ${approval.status}` }] });
+  }
 }
 
 function alreadyDecided(error: unknown): boolean {
@@ -95,10 +98,34 @@ function decisionNotice(db: Db, approval: ApprovalView, decision: 'approved' | '
   });
 }
 
-export async function approvePurchase(ctx: ApprovalContext, owner: Actor, organizationId: string, approvalId: string): Promise<{ approval: ApprovalView; order: OrderView }> {
+/**
+ * The pending → `to` transition (or pending → pending for a change), refused (the batch rolls back) unless the
+ * request is still at `revision`: an owner never approves a version the purchaser changed after it was read,
+ * and two changes at once do not both land.
+ */
+function decideRevision(to: 'pending' | 'approved' | 'withdrawn', revision: number) {
+  return sql`CASE WHEN ${purchaseApprovals.status} = 'pending' AND ${purchaseApprovals.revision} = ${revision} THEN ${to} ELSE NULL END`;
+}
+
+function requireRevision(approval: ApprovalView, expected: number | undefined): void {
+  if (expected !== undefined && expected !== approval.revision) {
+    throw new AppError('invalid_state', 'The purchaser changed this request since you looked at it; look again before deciding', {
+      errors: [{ path: 'body.revision', rule: 'approval_revised', message: 'The request was changed meanwhile' }],
+    });
+  }
+}
+
+export async function approvePurchase(
+  ctx: ApprovalContext,
+  owner: Actor,
+  organizationId: string,
+  approvalId: string,
+  expectedRevision?: number,
+): Promise<{ approval: ApprovalView; order: OrderView }> {
   const now = ctx.now ?? Date.now();
   const approval = await getApproval(ctx.db, organizationId, approvalId);
   requirePending(approval);
+  requireRevision(approval, expectedRevision);
   const requester = await requesterActor(ctx.db, approval);
   let placed: Awaited<ReturnType<typeof placeOrder>>;
   try {
@@ -107,7 +134,7 @@ export async function approvePurchase(ctx: ApprovalContext, owner: Actor, organi
         statements: (orderId) => [
           ctx.db
             .update(purchaseApprovals)
-            .set({ status: transition(purchaseApprovals.status, ['pending'], 'approved'), orderId, decidedByUserId: owner.userId, decidedAt: now })
+            .set({ status: decideRevision('approved', approval.revision), orderId, decidedByUserId: owner.userId, decidedAt: now })
             .where(eq(purchaseApprovals.id, approval.id)),
           auditEntry(ctx.db, {
             actor: owner,
@@ -125,7 +152,7 @@ export async function approvePurchase(ctx: ApprovalContext, owner: Actor, organi
       },
     });
   } catch (error) {
-    if (alreadyDecided(error)) throw new AppError('invalid_state', 'This request was decided meanwhile');
+    if (alreadyDecided(error)) throw new AppError('invalid_state', 'This request was decided or changed meanwhile', { errors: [{ path: 'approvalId', rule: 'approval_changed', message: 'Decided or changed meanwhile' }] });
     throw error;
   }
   if (!placed.view) throw new AppError('internal', 'An approved request was held for approval again');
@@ -160,4 +187,114 @@ export async function rejectPurchase(ctx: ApprovalContext, owner: Actor, organiz
     throw error;
   }
   return (await findApproval(ctx.db, approval.id))!;
+}
+
+/**
+ * The purchaser's own pending request: a 404 outside the organisation or to another purchaser, a 403 (rule
+ * not_requester) to an owner or admin who can see it but did not ask (they decide, not edit), a 409 once decided.
+ */
+async function ownPendingRequest(db: Db, purchaser: Actor, membership: Membership | null, organizationId: string, approvalId: string): Promise<ApprovalView> {
+  // Another purchaser's request stays hidden (404), as when they read it.
+  const approval = await getApproval(db, organizationId, approvalId, { membership, userId: purchaser.userId });
+  if (approval.requestedBy.userId !== purchaser.userId) {
+    throw new AppError('forbidden', 'Only the purchaser who made this request can change or withdraw it', {
+      errors: [{ path: 'approvalId', rule: 'not_requester', message: 'Not your request' }],
+    });
+  }
+  requirePending(approval);
+  return approval;
+}
+
+function changedMeanwhile(): AppError {
+  return new AppError('invalid_state', 'This request was decided or changed meanwhile', { errors: [{ path: 'approvalId', rule: 'approval_changed', message: 'Decided or changed meanwhile' }] });
+}
+
+/**
+ * The purchaser changes the lines of a request still waiting: priced again now by the ordinary rules (MOQ,
+ * step, on sale; a refusal writes nothing), the total recomputed, the revision bumped, the change audited with
+ * both versions (what the owner's page shows) and the owners told. It still waits for an owner.
+ */
+export async function revisePurchaseRequest(
+  ctx: ApprovalContext,
+  purchaser: Actor,
+  membership: Membership | null,
+  organizationId: string,
+  approvalId: string,
+  items: QuoteItem[],
+): Promise<ApprovalView> {
+  const now = ctx.now ?? Date.now();
+  const approval = await ownPendingRequest(ctx.db, purchaser, membership, organizationId, approvalId);
+  const quote = await quoteItems(ctx.db, { items, delivery: approval.request.delivery.method, organizationId }, { at: now });
+  if (quote.problems.length) {
+    throw new AppError('unprocessable', quote.problems.length === 1 ? quote.problems[0]!.message : 'Some items cannot be ordered as asked', {
+      errors: quote.problems.map((p) => ({ path: `body.${p.path}`, rule: p.rule, message: p.message })),
+    });
+  }
+  const request = { ...approval.request, items: items.map(({ productId, quantity }) => ({ productId, quantity })) };
+  try {
+    await runBatch(ctx.db, [
+      ctx.db
+        .update(purchaseApprovals)
+        .set({ request, totalFen: quote.totalFen, revision: approval.revision + 1, revisedAt: now, status: decideRevision('pending', approval.revision) })
+        .where(eq(purchaseApprovals.id, approval.id)),
+      auditEntry(ctx.db, {
+        actor: purchaser,
+        action: 'approval.revise',
+        entityType: 'purchase_approval',
+        entityId: approval.id,
+        organizationId,
+        before: { revision: approval.revision, items: approval.request.items, totalFen: approval.totalFen },
+        after: { revision: approval.revision + 1, items: request.items, totalFen: quote.totalFen },
+        at: now,
+      }),
+      ownersNotice(ctx.db, approval, 'revised', now),
+    ]);
+  } catch (error) {
+    if (alreadyDecided(error)) throw changedMeanwhile();
+    throw error;
+  }
+  return (await findApproval(ctx.db, approval.id))!;
+}
+
+/** The purchaser takes back a request still waiting; a standing-order occurrence behind it is dismissed. */
+export async function withdrawPurchaseRequest(ctx: ApprovalContext, purchaser: Actor, membership: Membership | null, organizationId: string, approvalId: string): Promise<ApprovalView> {
+  const now = ctx.now ?? Date.now();
+  const approval = await ownPendingRequest(ctx.db, purchaser, membership, organizationId, approvalId);
+  try {
+    await runBatch(ctx.db, [
+      ctx.db
+        .update(purchaseApprovals)
+        .set({ status: decideRevision('withdrawn', approval.revision), decidedAt: now })
+        .where(eq(purchaseApprovals.id, approval.id)),
+      auditEntry(ctx.db, {
+        actor: purchaser,
+        action: 'approval.withdraw',
+        entityType: 'purchase_approval',
+        entityId: approval.id,
+        organizationId,
+        before: { status: 'pending', revision: approval.revision },
+        after: { status: 'withdrawn' },
+        at: now,
+      }),
+      ownersNotice(ctx.db, approval, 'withdrawn', now),
+      occurrenceDecidedStatement(ctx.db, approval.id, 'rejected', now),
+    ]);
+  } catch (error) {
+    if (alreadyDecided(error)) throw changedMeanwhile();
+    throw error;
+  }
+  return (await findApproval(ctx.db, approval.id))!;
+}
+
+/** Told to the organisation's owners (an organisation message: no user id), like the request itself. */
+function ownersNotice(db: Db, approval: ApprovalView, change: 'revised' | 'withdrawn', at: number): Statement {
+  return db.insert(notifications).values({
+    id: newId('ntf'),
+    organizationId: approval.organizationId,
+    kind: `approval.${change}`,
+    titleZh: change === 'revised' ? `${approval.requestedBy.name} 修改了采购申请` : `${approval.requestedBy.name} 撤回了采购申请`,
+    titleEn: change === 'revised' ? `${approval.requestedBy.name} changed a purchase request` : `${approval.requestedBy.name} withdrew a purchase request`,
+    payload: { approvalId: approval.id },
+    createdAt: at,
+  });
 }

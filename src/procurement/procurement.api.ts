@@ -8,7 +8,7 @@ import type { AppEnv } from '../env';
 import { csvResponse, decodeUtf8 } from '../lib/csv';
 import { AppError } from '../lib/errors';
 import { createRouter } from '../lib/router';
-import { approvePurchase, getApproval, listApprovals, rejectPurchase } from './approvals.service';
+import { approvePurchase, getApproval, listApprovals, rejectPurchase, revisePurchaseRequest, withdrawPurchaseRequest } from './approvals.service';
 import { parseBulkCsv } from './bulk-csv';
 import { placeBulk, previewBulk } from './bulk.service';
 import { consumption, consumptionCsv, currentShanghaiYear } from './consumption';
@@ -123,7 +123,20 @@ const getApprovalHandler: Handler<typeof routes.getApproval> = async (c) => {
 const approve: Handler<typeof routes.approve> = async (c) => {
   const { id, approvalId } = c.req.valid('param');
   requireApprovalDecider(c, id);
-  return c.json(await approvePurchase({ db: c.var.db, env: c.env }, requireActor(c), id, approvalId), 200);
+  const body = (c.req.valid('json') as { revision?: number } | undefined) ?? {};
+  return c.json(await approvePurchase({ db: c.var.db, env: c.env }, requireActor(c), id, approvalId, body.revision), 200);
+};
+
+const revise: Handler<typeof routes.revise> = async (c) => {
+  const { id, approvalId } = c.req.valid('param');
+  const { membership } = requireApprovalReader(c, id);
+  return c.json(await revisePurchaseRequest({ db: c.var.db, env: c.env }, requireActor(c), membership, id, approvalId, c.req.valid('json').items), 200);
+};
+
+const withdraw: Handler<typeof routes.withdraw> = async (c) => {
+  const { id, approvalId } = c.req.valid('param');
+  const { membership } = requireApprovalReader(c, id);
+  return c.json(await withdrawPurchaseRequest({ db: c.var.db, env: c.env }, requireActor(c), membership, id, approvalId), 200);
 };
 
 const reject: Handler<typeof routes.reject> = async (c) => {
@@ -176,6 +189,8 @@ export const procurementApi = createRouter()
   .openapi(routes.getApproval, getApprovalHandler)
   .openapi(routes.approve, approve)
   .openapi(routes.reject, reject)
+  .openapi(routes.revise, revise)
+  .openapi(routes.withdraw, withdraw)
   .openapi(routes.listInvoices, listInvoicesHandler)
   .openapi(routes.credit, credit)
   .openapi(routes.requestFapiao, fapiao)

@@ -8,6 +8,7 @@ import {
   approvalParams,
   approvalSchema,
   approvedSchema,
+  approveSchema,
   bulkPlacedSchema,
   bulkReportSchema,
   bulkRequestSchema,
@@ -21,6 +22,7 @@ import {
   organizationParams,
   priceListEntrySchema,
   rejectApprovalSchema,
+  reviseApprovalSchema,
   updatePriceListEntrySchema,
 } from './procurement.schemas';
 
@@ -164,8 +166,31 @@ export const approve = createRoute({
   summary: 'Owner approves: the order is placed now',
   description:
     'Only an owner of the organisation. The stored request is placed as the purchaser who asked: prices recomputed, stock and credit checked now (409/422 as for POST /orders; the request stays pending). Deciding twice is a 409. Audited.',
-  request: { params: approvalParams },
+  request: { params: approvalParams, body: { required: false, content: json(approveSchema) } },
   responses: { 200: { description: 'The approval and the order placed', content: json(approvedSchema) }, ...errorResponses },
+});
+
+export const revise = createRoute({
+  method: 'patch',
+  path: '/organizations/{id}/approvals/{approvalId}',
+  tags: approvalTags,
+  ...user,
+  summary: 'The purchaser changes the lines of their pending request',
+  description:
+    'Only the purchaser who asked, while it is pending (else 409; someone else’s is a 404). The lines are priced again now by the ordinary rules (422 per line, nothing written), the total recomputed and the revision bumped; the request still waits for an owner, who is told. Audited with both versions.',
+  request: { params: approvalParams, body: { required: true, content: json(reviseApprovalSchema) } },
+  responses: { 200: { description: 'The changed request', content: json(approvalSchema) }, ...errorResponses },
+});
+
+export const withdraw = createRoute({
+  method: 'post',
+  path: '/organizations/{id}/approvals/{approvalId}/withdraw',
+  tags: approvalTags,
+  ...user,
+  summary: 'The purchaser withdraws their pending request',
+  description: 'Only the purchaser who asked, while it is pending (else 409; someone else’s is a 404). A standing-order occurrence waiting on it is dismissed. Audited; the owners are told.',
+  request: { params: approvalParams },
+  responses: { 200: { description: 'The withdrawn request', content: json(approvalSchema) }, ...errorResponses },
 });
 
 export const reject = createRoute({

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { APPROVAL_STATUSES, DELIVERY_METHODS, INVOICE_STATUSES, ORDER_STATUSES, PAYMENT_METHODS } from '../db/schema';
-import { approvalSchema, contactSchema, createOrderSchema, deliverySchema, orderSchema, type ApprovalView } from '../orders';
+import { approvalSchema, contactSchema, createOrderSchema, deliverySchema, orderItemSchema, orderSchema, type ApprovalView } from '../orders';
 
 export { approvalSchema, type ApprovalView };
 import { textField } from '../lib/text';
@@ -65,6 +65,14 @@ export type UpdatePriceListEntryInput = z.infer<typeof updatePriceListEntrySchem
 
 export const rejectApprovalSchema = z.object({ reason: textField({ min: 1, max: 500, multiline: true }) }).strict().openapi('RejectApproval');
 
+export const approveSchema = z
+  .object({ revision: z.number().int().min(0).optional().openapi({ description: 'The revision the owner looked at; a request changed since is a 409 (rule approval_revised)' }) })
+  .strict()
+  .openapi('ApprovePurchase');
+export const reviseApprovalSchema = z
+  .object({ items: z.array(orderItemSchema).min(1).max(100).openapi({ description: 'The lines the request now asks for, replacing the old ones' }) })
+  .strict()
+  .openapi('RevisePurchaseRequest');
 export const approvedSchema = z.object({ approval: approvalSchema, order: orderSchema }).openapi('ApprovedPurchase');
 
 // ----- bulk orders -----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ export type MatrixRow = {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** The path to call; may create a fresh target per call for routes that consume it (delete, accept, verify). */
   path: (fx: MatrixFixture, role: MatrixRole) => string | Promise<string>;
-  json?: (fx: MatrixFixture, role: MatrixRole) => unknown;
+  json?: (fx: MatrixFixture, role: MatrixRole) => unknown | Promise<unknown>;
   /** A urlencoded form body instead of JSON (page routes). */
   form?: Record<string, string>;
   expect: Record<MatrixRole, number>;
@@ -74,7 +74,7 @@ export function runAuthorizationMatrix(title: string, rows: MatrixRow[]) {
           const res = await call(path, {
             method: row.method,
             token: fx.tokens[role],
-            json: row.json?.(fx, role),
+            json: await row.json?.(fx, role),
             body: row.form ? new URLSearchParams(row.form).toString() : undefined,
             headers,
             redirect: 'manual',

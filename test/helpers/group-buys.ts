@@ -22,6 +22,13 @@ export const SHOWROOM = demoOrganizations.showroom.id;
 export const CANTEEN = demoOrganizations.canteen.id;
 export const HOUR = 60 * 60 * 1000;
 
+/** The first 10:00 Beijing time (02:00 UTC) at or after `after`. */
+function nextBeijingTen(after: number): number {
+  const day = 24 * HOUR;
+  const ten = Math.floor(after / day) * day + 2 * HOUR;
+  return ten >= after ? ten : ten + day;
+}
+
 export function createBody(overrides: Record<string, unknown> = {}) {
   const closesAt = Date.now() + 48 * HOUR;
   return {
@@ -29,9 +36,10 @@ export function createBody(overrides: Record<string, unknown> = {}) {
     title: '永胜香菇社区团购',
     description: '丽江展销馆自提',
     closesAt: new Date(closesAt).toISOString(),
-    // The next day, two hours: "周六 10–12 点".
-    pickupStartsAt: new Date(closesAt + 16 * HOUR).toISOString(),
-    pickupEndsAt: new Date(closesAt + 18 * HOUR).toISOString(),
+    // The next morning, two hours: "周六 10:00–12:00". Anchored to Beijing's clock so the window never
+    // straddles midnight, which would print as two dates (CI once ran at 23:47 UTC).
+    pickupStartsAt: new Date(nextBeijingTen(closesAt + 8 * HOUR)).toISOString(),
+    pickupEndsAt: new Date(nextBeijingTen(closesAt + 8 * HOUR) + 2 * HOUR).toISOString(),
     pickupOrganizationId: SHOWROOM,
     minParticipants: 2,
     items: [

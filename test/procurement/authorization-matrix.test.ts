@@ -14,6 +14,8 @@ const ADMIN_ONLY: MatrixRow['expect'] = { guest: 401, buyer: 403, otherOrgOwner:
 const CANTEEN_PURCHASING = statusesWith(CANTEEN_MEMBERS_ONLY, { member: 403 });
 /** Only the canteen's owner; a platform admin is not the organisation's decider. */
 const CANTEEN_OWNER_DECIDES = statusesWith(CANTEEN_MEMBERS_ONLY, { member: 403, purchaser: 403, admin: 403 });
+/** The canteen purchaser who made the request; its owner and an admin, who can see it but did not ask, get a 403. */
+const REQUESTER_ONLY = statusesWith(CANTEEN_PURCHASING, { owner: 403, admin: 403 });
 /** Pages: a guest is sent to sign in; an admin who is not a member sees no organisation page. */
 const CANTEEN_MEMBER_PAGES = statusesWith(CANTEEN_MEMBERS_ONLY, { guest: 303, admin: 404 });
 
@@ -83,6 +85,15 @@ const rows: MatrixRow[] = [
     json: () => ({ reason: '预算不足' }),
     expect: CANTEEN_OWNER_DECIDES,
   },
+  // Changing or withdrawing a pending request: only the purchaser who asked; anyone else's view of it is a 404.
+  {
+    name: 'PATCH a canteen approval (the requester changes it)',
+    method: 'PATCH',
+    path: async (fx) => `${canteen(fx)}/approvals/${await freshApproval(fx)}`,
+    json: async () => ({ items: [{ productId: (await fixtureProducts()).dear, quantity: 4 }] }),
+    expect: REQUESTER_ONLY,
+  },
+  { name: 'POST withdraw a canteen approval', method: 'POST', path: async (fx) => `${canteen(fx)}/approvals/${await freshApproval(fx)}/withdraw`, expect: REQUESTER_ONLY },
 
   // Invoices, credit, consumption: any member of the canteen (and admins).
   { name: 'GET canteen invoices', method: 'GET', path: (fx) => `${canteen(fx)}/invoices`, expect: CANTEEN_MEMBERS_ONLY },

@@ -27,7 +27,7 @@ export const priceListEntries = sqliteTable(
   ],
 );
 
-export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** An order a purchaser asked for above their limit, waiting for an owner's decision. */
@@ -43,6 +43,9 @@ export const purchaseApprovals = sqliteTable(
     request: text({ mode: 'json' }).notNull(),
     totalFen: integer().notNull(),
     status: text({ enum: APPROVAL_STATUSES }).notNull().default('pending'),
+    /** Bumped by every change the purchaser makes while pending; an approval decides the revision it read. */
+    revision: integer().notNull().default(0),
+    revisedAt: integer(),
     decidedByUserId: text(),
     decisionReason: text(),
     orderId: text(),
